@@ -1,0 +1,1 @@
+"""Chat adapters: the only place platform code lives."""

@@ -1,0 +1,155 @@
+"""Settings, read once at start-up from the environment (and an optional TOML file).
+
+The variable names are a public contract, documented in the README and deploy/.env.example.
+Nothing else in the code reads the environment: the composition root passes `Settings` on.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from bot.errors import ConfigError
+
+DEFAULT_DATABASE_URL = "sqlite:///./data/digestbot.db"
+
+
+def _env(name: str) -> Any:
+    return Field(validation_alias=AliasChoices(name, name.lower()))
+
+
+class Settings(BaseSettings):
+    """Every setting of the bot; secrets are SecretStr so they never print by accident."""
+
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+
+    database_url: str = Field(
+        DEFAULT_DATABASE_URL, validation_alias=AliasChoices("DIGESTBOT_DATABASE_URL")
+    )
+    openai_api_key: SecretStr | None = Field(None, validation_alias=AliasChoices("OPENAI_API_KEY"))
+    openai_base_url: str | None = Field(None, validation_alias=AliasChoices("OPENAI_BASE_URL"))
+    llm_model: str = Field("gpt-4o-mini", validation_alias=AliasChoices("DIGESTBOT_LLM_MODEL"))
+    llm_daily_token_limit: int = Field(
+        2_000_000, ge=0, validation_alias=AliasChoices("DIGESTBOT_LLM_DAILY_TOKENS")
+    )
+    telegram_bot_token: SecretStr | None = Field(
+        None, validation_alias=AliasChoices("TELEGRAM_BOT_TOKEN")
+    )
+    telegram_api_base_url: str = Field(
+        "https://api.telegram.org/bot", validation_alias=AliasChoices("TELEGRAM_API_BASE_URL")
+    )
+    slack_bot_token: SecretStr | None = Field(
+        None, validation_alias=AliasChoices("SLACK_BOT_TOKEN")
+    )
+    slack_app_token: SecretStr | None = Field(
+        None, validation_alias=AliasChoices("SLACK_APP_TOKEN")
+    )
+    slack_signing_secret: SecretStr | None = Field(
+        None, validation_alias=AliasChoices("SLACK_SIGNING_SECRET")
+    )
+    slack_api_base_url: str = Field(
+        "https://slack.com/api/", validation_alias=AliasChoices("SLACK_API_BASE_URL")
+    )
+    admins: str = Field("", validation_alias=AliasChoices("DIGESTBOT_ADMINS"))
+    timezone: str = Field("Asia/Kolkata", validation_alias=AliasChoices("DIGESTBOT_TIMEZONE"))
+    allow_private_urls: bool = Field(
+        False, validation_alias=AliasChoices("DIGESTBOT_ALLOW_PRIVATE_URLS")
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        "INFO", validation_alias=AliasChoices("DIGESTBOT_LOG_LEVEL")
+    )
+    log_format: Literal["text", "json"] = Field(
+        "text", validation_alias=AliasChoices("DIGESTBOT_LOG_FORMAT")
+    )
+    http_port: int = Field(8080, ge=0, le=65535, validation_alias=AliasChoices("DIGESTBOT_HTTP_PORT"))
+    output_dir: Path = Field(Path("out"), validation_alias=AliasChoices("DIGESTBOT_OUTPUT_DIR"))
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone {value!r}; use an IANA name such as Asia/Kolkata"
+            ) from None
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str) -> str:
+        if not value.startswith(("sqlite", "postgresql")):
+            raise ValueError(
+                f"unsupported database URL {value.split(':', 1)[0]!r}; use sqlite:///PATH "
+                "or postgresql+psycopg://USER@HOST/DB"
+            )
+        return value
+
+    @field_validator("admins")
+    @classmethod
+    def _admin_keys(cls, value: str) -> str:
+        for key in filter(None, (part.strip() for part in value.split(","))):
+            platform, _, user = key.partition(":")
+            if platform not in ("telegram", "slack") or not user:
+                raise ValueError(
+                    f"bad admin {key!r}; write platform:user, e.g. telegram:12345,slack:U0123ABC"
+                )
+        return value
+
+    @property
+    def admin_keys(self) -> frozenset[str]:
+        """Admins from the environment as `platform:user` keys."""
+        return frozenset(p.strip() for p in self.admins.split(",") if p.strip())
+
+    @property
+    def llm_enabled(self) -> bool:
+        """The LLM is used only when a key is set; otherwise the offline summarizer runs."""
+        return self.openai_api_key is not None and bool(self.openai_api_key.get_secret_value())
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        toml_path = os.environ.get("DIGESTBOT_CONFIG")
+        if toml_path:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=Path(toml_path)))
+        return tuple(sources)
+
+
+_ENV_NAMES = {
+    name: str(field.validation_alias.choices[0])  # type: ignore[union-attr]
+    for name, field in Settings.model_fields.items()
+}
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read the settings, or raise ConfigError with one line naming the bad variable."""
+    toml_path = os.environ.get("DIGESTBOT_CONFIG")
+    if toml_path and not Path(toml_path).is_file():
+        raise ConfigError(f"DIGESTBOT_CONFIG: no such file {toml_path!r}")
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = str(err["loc"][0]) if err["loc"] else ""
+        name = _ENV_NAMES.get(loc, loc.upper())
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        raise ConfigError(f"{name}: {msg}") from None
+    except Exception as exc:  # a malformed TOML file
+        raise ConfigError(f"DIGESTBOT_CONFIG: cannot read {toml_path!r}: {exc}") from None

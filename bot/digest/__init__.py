@@ -1,0 +1,1 @@
+"""Digest composition: grouping one story told by several sources into one item."""

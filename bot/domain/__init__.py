@@ -1,0 +1,1 @@
+"""The domain: plain typed dataclasses with no framework, platform or database imports."""

@@ -1,0 +1,240 @@
+"""Repository and unit-of-work ports: what the services need from storage, nothing more.
+
+`storage/` implements them with SQLAlchemy; services see only these Protocols and the
+dataclasses of `bot.domain`, so they run unchanged on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from types import TracebackType
+from typing import Protocol, Self
+
+from bot.domain.articles import Article, Summary
+from bot.domain.channels import AuditEntry, Channel, ConversationTurn, Delivery, Subscription
+from bot.domain.digests import Digest
+from bot.domain.search import SearchHit
+from bot.domain.sources import Source
+from bot.domain.usage import DailyUsage, LLMCall
+
+
+class SourceRepository(Protocol):
+    """Sources admins added, with their polling state."""
+
+    async def add(self, source: Source) -> Source:
+        """Store a new source; raises ValueError when its URL is already a source."""
+
+    async def get(self, source_id: int) -> Source | None:
+        """The source with this id, or None."""
+
+    async def get_by_url(self, url: str) -> Source | None:
+        """The source with exactly this URL, or None (used to refuse duplicates)."""
+
+    async def list(self) -> list[Source]:
+        """Every source, oldest first."""
+
+    async def due(self, now: datetime) -> list[Source]:
+        """Enabled sources whose next poll time has come (or that were never polled)."""
+
+    async def update(self, source: Source) -> None:
+        """Persist changed polling state: health, ETag/Last-Modified, next poll, enabled."""
+
+    async def remove(self, source_id: int) -> bool:
+        """Delete a source (its articles stay); False when there was none."""
+
+
+class ArticleRepository(Protocol):
+    """Stored articles, their dedup keys and full-text search."""
+
+    async def add(self, article: Article) -> Article:
+        """Store an article and index it for search; returns it with its id."""
+
+    async def get(self, article_id: int) -> Article | None:
+        """The article with this id, or None."""
+
+    async def get_many(self, article_ids: Sequence[int]) -> list[Article]:
+        """These articles, in the order of the ids given (unknown ids skipped)."""
+
+    async def find_by_canonical_url(self, canonical_url: str) -> Article | None:
+        """The article already stored under this canonical URL, or None."""
+
+    async def find_by_content_hash(self, content_hash: str) -> Article | None:
+        """An article with exactly this cleaned text, or None."""
+
+    async def simhashes_since(self, since: datetime) -> list[tuple[int, int]]:
+        """(id, simhash) of original articles fetched since `since`, for near-duplicate checks."""
+
+    async def list_since(self, since: datetime, *, originals_only: bool = True) -> list[Article]:
+        """Articles fetched since `since`, newest first; near-copies left out by default."""
+
+    async def search(
+        self, query: str, *, limit: int = 5, article_ids: Sequence[int] | None = None
+    ) -> list[SearchHit]:
+        """Full-text search over article titles, texts and their summaries, best first.
+
+        Works for Hindi (Devanagari words with vowel signs are never split) and English;
+        `article_ids` restricts the search, e.g. to one digest's articles.
+        """
+
+
+class SummaryRepository(Protocol):
+    """Summaries, cached so each article is summarized once per language and prompt."""
+
+    async def get_cached(
+        self, content_hash: str, lang: str, prompt_hash: str, model: str
+    ) -> Summary | None:
+        """A summary made from identical text with the same prompt and model, or None."""
+
+    async def latest_for(self, article_id: int, lang: str) -> Summary | None:
+        """The newest summary of this article in this language, or None."""
+
+    async def add(self, summary: Summary) -> Summary:
+        """Store a summary; returns it with its id."""
+
+
+class DigestRepository(Protocol):
+    """Composed digests with their items."""
+
+    async def add(self, digest: Digest) -> Digest:
+        """Store a digest and its items; returns it with its id."""
+
+    async def get(self, digest_id: int) -> Digest | None:
+        """The digest with its items, or None."""
+
+
+class ChannelRepository(Protocol):
+    """Channels and their subscriptions."""
+
+    async def get_or_create(self, platform: str, address: str, *, title: str = "") -> Channel:
+        """The channel at `platform:address`, created with defaults the first time."""
+
+    async def get(self, channel_id: int) -> Channel | None:
+        """The channel with this id, or None."""
+
+    async def update(self, channel: Channel) -> None:
+        """Persist a changed channel (language, time zone, style note, active state, address)."""
+
+    async def get_subscription(self, channel_id: int) -> Subscription | None:
+        """The channel's subscription, or None when it never subscribed."""
+
+    async def save_subscription(self, subscription: Subscription) -> Subscription:
+        """Create or update the channel's single subscription."""
+
+    async def active_subscriptions(self) -> list[tuple[Subscription, Channel]]:
+        """Active subscriptions of active channels, with their channel."""
+
+
+class DeliveryRepository(Protocol):
+    """The delivery ledger: one row per (digest, channel), never sent twice."""
+
+    async def create(self, digest_id: int, channel_id: int) -> Delivery:
+        """A pending delivery; idempotent: an existing row for the pair is returned as it is."""
+
+    async def claim(self, now: datetime, *, limit: int = 100) -> list[Delivery]:
+        """Move due pending deliveries to `sending` and return them (SKIP LOCKED on PostgreSQL)."""
+
+    async def mark_sent(self, delivery_id: int, message_ids: Sequence[str], at: datetime) -> None:
+        """Record success and the platform's message ids."""
+
+    async def mark_failed(
+        self, delivery_id: int, error: str, *, retry_at: datetime | None
+    ) -> None:
+        """Record a failure: back to pending with `retry_at`, or finally failed when None."""
+
+    async def list(self, *, status: str | None = None, limit: int = 100) -> list[Delivery]:
+        """Deliveries, newest first, optionally of one status."""
+
+    async def digest_for_message(self, channel_id: int, message_id: str) -> int | None:
+        """The digest a platform message belongs to, so a reply can ask about it."""
+
+
+class ConversationRepository(Protocol):
+    """Questions and answers, per channel and thread."""
+
+    async def add(self, turn: ConversationTurn) -> ConversationTurn:
+        """Store a question and its answer."""
+
+    async def recent(
+        self, channel_id: int, thread_id: str | None, *, limit: int = 4
+    ) -> list[ConversationTurn]:
+        """The last turns of a thread (or of the channel when `thread_id` is None), oldest first."""
+
+
+class AdminRepository(Protocol):
+    """Admins added from chat (on top of DIGESTBOT_ADMINS)."""
+
+    async def add(self, user_key: str, added_by: str) -> bool:
+        """Make `platform:user` an admin; False when already one."""
+
+    async def remove(self, user_key: str) -> bool:
+        """Remove an admin; False when it was not one."""
+
+    async def list(self) -> list[str]:
+        """Every admin added from chat."""
+
+
+class AuditLog(Protocol):
+    """An append-only record of admin actions."""
+
+    async def add(self, entry: AuditEntry) -> None:
+        """Append one entry."""
+
+    async def recent(self, *, limit: int = 50) -> list[AuditEntry]:
+        """The newest entries first."""
+
+
+class UsageRepository(Protocol):
+    """LLM calls and their token counts."""
+
+    async def add(self, call: LLMCall) -> None:
+        """Record one call."""
+
+    async def tokens_on(self, day: date) -> int:
+        """Prompt plus completion tokens used on this (UTC) day, for the daily ceiling."""
+
+    async def daily(self, *, days: int = 7) -> list[DailyUsage]:
+        """Per day and model: calls and tokens, newest day first."""
+
+
+class UnitOfWork(Protocol):
+    """One transaction across every repository: `async with uow: ...; await uow.commit()`.
+
+    Leaving the block without commit rolls back, so a failure half-way loses nothing stored
+    before and stores nothing half-done.
+    """
+
+    sources: SourceRepository
+    articles: ArticleRepository
+    summaries: SummaryRepository
+    digests: DigestRepository
+    channels: ChannelRepository
+    deliveries: DeliveryRepository
+    conversations: ConversationRepository
+    admins: AdminRepository
+    audit: AuditLog
+    usage: UsageRepository
+
+    async def __aenter__(self) -> Self:
+        """Begin a transaction."""
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Roll back whatever was not committed and release the connection."""
+
+    async def commit(self) -> None:
+        """Make everything done in this block durable."""
+
+    async def rollback(self) -> None:
+        """Discard everything done since the last commit."""
+
+
+class UnitOfWorkFactory(Protocol):
+    """Makes a fresh unit of work; services take this, not a session."""
+
+    def __call__(self) -> UnitOfWork:
+        """A new, not yet entered unit of work."""

@@ -1,0 +1,62 @@
+"""Sources an admin added, and what a fetch of one produced."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Literal
+
+SourceKind = Literal["feed", "page", "sitemap", "file"]
+LangHint = Literal["auto", "hi", "en"]
+
+
+@dataclass
+class Source:
+    """A feed, page or sitemap polled on its own interval; health is kept so admins see why it stalls."""
+
+    url: str
+    name: str
+    kind: SourceKind = "feed"
+    lang_hint: LangHint = "auto"
+    poll_interval: timedelta = timedelta(minutes=30)
+    enabled: bool = True
+    id: int | None = None
+    added_by: str | None = None
+    channel_id: int | None = None
+    last_polled_at: datetime | None = None
+    last_success_at: datetime | None = None
+    next_poll_at: datetime | None = None
+    consecutive_failures: int = 0
+    last_error: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    created_at: datetime | None = None
+
+
+@dataclass
+class FetchedArticle:
+    """One article as a source delivered it, already cleaned, before it is stored or deduplicated."""
+
+    url: str
+    title: str
+    text: str
+    lang: str = "unknown"
+    published_at: datetime | None = None
+    author: str | None = None
+    canonical_url: str | None = None
+    image_url: str | None = None
+    description: str | None = None
+    tags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SourceFetch:
+    """The outcome of polling one source once: new articles, or `not_modified`, or an error."""
+
+    source_url: str
+    articles: list[FetchedArticle] = field(default_factory=list)
+    title: str | None = None
+    not_modified: bool = False
+    etag: str | None = None
+    last_modified: str | None = None
+    error: str | None = None

@@ -1,0 +1,1 @@
+"""The OpenAI-compatible LLM client, prompt templates and token budgets."""

@@ -1,0 +1,1 @@
+"""Edges that read the web: feeds, pages, sitemaps and local files."""

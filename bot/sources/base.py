@@ -1,0 +1,27 @@
+"""The source boundary: everything ingest needs from the outside world."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from bot.domain.sources import FetchedArticle, Source, SourceFetch
+
+
+class SourceReader(Protocol):
+    """Reads sources of every kind (feed, page, sitemap, local file) into cleaned articles."""
+
+    async def read(self, source: Source) -> SourceFetch:
+        """Poll a source once, honouring its ETag/Last-Modified.
+
+        Never raises for a bad feed or host: the failure is returned in `SourceFetch.error`
+        as one line that says what went wrong and what to do next.
+        """
+
+    async def extract(self, location: str) -> FetchedArticle:
+        """Fetch and clean a single article from a URL or local path (`digestbot extract`).
+
+        Raises SourceError with a clear reason when it cannot.
+        """
+
+    async def aclose(self) -> None:
+        """Release connections."""

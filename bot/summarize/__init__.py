@@ -1,0 +1,1 @@
+"""Summarizers: the offline extractive one (default and fallback) and the LLM-backed one."""

@@ -1,0 +1,1 @@
+"""Text handling for Hindi and English: normalization, cleaning, sentences, language, similarity."""

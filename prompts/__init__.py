@@ -1,0 +1,1 @@
+"""Versioned prompt templates (`*.prompt`), shipped as package data and loaded by bot.llm.prompts."""
