@@ -71,7 +71,9 @@ class Settings(BaseSettings):
     log_format: Literal["text", "json"] = Field(
         "text", validation_alias=AliasChoices("DIGESTBOT_LOG_FORMAT")
     )
-    http_port: int = Field(8080, ge=0, le=65535, validation_alias=AliasChoices("DIGESTBOT_HTTP_PORT"))
+    http_port: int = Field(
+        8080, ge=0, le=65535, validation_alias=AliasChoices("DIGESTBOT_HTTP_PORT")
+    )
     output_dir: Path = Field(Path("out"), validation_alias=AliasChoices("DIGESTBOT_OUTPUT_DIR"))
 
     @field_validator("timezone")

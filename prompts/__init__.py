@@ -1,1 +1,1 @@
-"""Versioned prompt templates (`*.prompt`), shipped as package data and loaded by bot.llm.prompts."""
+"""Versioned prompt templates (`*.prompt`), loaded by bot.llm.prompts."""

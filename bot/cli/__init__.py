@@ -1,1 +1,1 @@
-"""cli"""
+"""The `digestbot` command line (Typer): a thin shell over the services."""

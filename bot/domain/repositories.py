@@ -6,6 +6,7 @@ dataclasses of `bot.domain`, so they run unchanged on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Sequence
 from datetime import date, datetime
 from types import TracebackType
@@ -34,7 +35,7 @@ class SourceRepository(Protocol):
     async def list(self) -> list[Source]:
         """Every source, oldest first."""
 
-    async def due(self, now: datetime) -> list[Source]:
+    async def due(self, now: datetime) -> builtins.list[Source]:
         """Enabled sources whose next poll time has come (or that were never polled)."""
 
     async def update(self, source: Source) -> None:
@@ -137,9 +138,7 @@ class DeliveryRepository(Protocol):
     async def mark_sent(self, delivery_id: int, message_ids: Sequence[str], at: datetime) -> None:
         """Record success and the platform's message ids."""
 
-    async def mark_failed(
-        self, delivery_id: int, error: str, *, retry_at: datetime | None
-    ) -> None:
+    async def mark_failed(self, delivery_id: int, error: str, *, retry_at: datetime | None) -> None:
         """Record a failure: back to pending with `retry_at`, or finally failed when None."""
 
     async def list(self, *, status: str | None = None, limit: int = 100) -> list[Delivery]:
@@ -231,6 +230,9 @@ class UnitOfWork(Protocol):
 
     async def rollback(self) -> None:
         """Discard everything done since the last commit."""
+
+    async def remember_event(self, event_id: str) -> bool:
+        """Record a platform event id; False when it was seen before (replays handled once)."""
 
 
 class UnitOfWorkFactory(Protocol):

@@ -12,7 +12,7 @@ LangHint = Literal["auto", "hi", "en"]
 
 @dataclass
 class Source:
-    """A feed, page or sitemap polled on its own interval; health is kept so admins see why it stalls."""
+    """A feed, page or sitemap polled on its own interval; its health shows admins why it stalls."""
 
     url: str
     name: str
@@ -35,7 +35,7 @@ class Source:
 
 @dataclass
 class FetchedArticle:
-    """One article as a source delivered it, already cleaned, before it is stored or deduplicated."""
+    """One article as a source delivered it, cleaned, before it is stored or deduplicated."""
 
     url: str
     title: str

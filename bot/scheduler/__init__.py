@@ -1,1 +1,1 @@
-"""scheduler"""
+"""Scheduling: parsing people's schedules and running the long-lived service."""

@@ -1,0 +1,82 @@
+"""The benchmark harness: each benchmark returns a section; the harness writes BENCHMARKS.md."""
+
+from __future__ import annotations
+
+import os
+import platform
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+
+@dataclass
+class Section:
+    """One benchmark's results: a Markdown table plus what produced it."""
+
+    title: str
+    command: str
+    header: list[str]
+    rows: list[list[str]]
+    notes: list[str] = field(default_factory=list)
+
+    def markdown(self) -> str:
+        lines = [f"## {self.title}", "", f"Command: `{self.command}`", ""]
+        lines.append("| " + " | ".join(self.header) + " |")
+        lines.append("|" + "---|" * len(self.header))
+        lines += ["| " + " | ".join(row) + " |" for row in self.rows]
+        lines += [""] + [f"- {note}" for note in self.notes]
+        return "\n".join(lines).rstrip() + "\n"
+
+
+Benchmark = Callable[[], Section]
+
+
+def machine() -> str:
+    """One line describing the machine the figures come from."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        pages = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+        mem = f", {pages / 2**30:.0f} GiB RAM"
+    except (ValueError, OSError):
+        pass
+    return (
+        f"{cpu}, {os.cpu_count()} cores{mem}, {platform.system()} {platform.release()}, "
+        f"Python {platform.python_version()}"
+    )
+
+
+def git_revision() -> str:
+    try:
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def write_report(sections: list[Section], path: Path = Path("BENCHMARKS.md")) -> None:
+    """Rewrite BENCHMARKS.md with every section and the machine it ran on."""
+    head = [
+        "# Benchmarks",
+        "",
+        "Written by `make bench` (`python -m bench`); every figure names the command that produced",
+        "it. Machines here are shared and noisy, so each result is also given as a ratio measured",
+        "in the same run against a baseline.",
+        "",
+        f"- Machine: {machine()}",
+        f"- Revision: {git_revision()}, run at {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+        f"- Interpreter: {sys.executable.replace(str(Path.cwd()) + '/', '')}",
+        "",
+    ]
+    path.write_text("\n".join(head) + "\n".join(s.markdown() for s in sections))

@@ -1,0 +1,115 @@
+"""The composition root: the one place that wires settings to edges and edges to services.
+
+Tests call `build_app` with their own settings (fake servers' URLs, a temp database) and,
+where they need to, their own reader or adapters.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from typing import TextIO
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.adapters.base import ChatAdapter
+from bot.config import Settings
+from bot.domain.repositories import UnitOfWorkFactory
+from bot.sources.base import SourceReader
+from bot.summarize.base import DigestComposer, Summarizer
+from storage.db import make_engine
+from storage.uow import make_uow_factory
+
+
+@dataclass
+class App:
+    """Everything a command or the service needs, built once from the settings."""
+
+    settings: Settings
+    engine: AsyncEngine
+    uow_factory: UnitOfWorkFactory
+    reader: SourceReader
+    summarizer: Summarizer
+    fallback: Summarizer
+    composer: DigestComposer
+    adapters: dict[str, ChatAdapter] = field(default_factory=dict)
+
+    async def aclose(self) -> None:
+        """Close adapters, the reader and the database pool."""
+        for adapter in self.adapters.values():
+            await adapter.aclose()
+        await self.reader.aclose()
+        await self.engine.dispose()
+
+
+def build_summarizers(
+    settings: Settings, uow_factory: UnitOfWorkFactory
+) -> tuple[Summarizer, Summarizer, DigestComposer]:
+    """(summarizer, fallback, composer): the LLM ones when a key is set, else the offline ones."""
+    from bot.digest.compose import OfflineDigestComposer
+    from bot.summarize.offline import ExtractiveSummarizer
+
+    fallback = ExtractiveSummarizer()
+    offline_composer = OfflineDigestComposer()
+    if not settings.llm_enabled:
+        return fallback, fallback, offline_composer
+    from bot.llm.wiring import build_llm_summarizers
+
+    summarizer, composer = build_llm_summarizers(
+        settings, fallback, offline_composer, uow_factory=uow_factory
+    )
+    return summarizer, fallback, composer
+
+
+def build_adapters(settings: Settings, console: TextIO) -> dict[str, ChatAdapter]:
+    """Console, file and webhook always; Telegram and Slack when their tokens are set."""
+    from bot.adapters.console import ConsoleAdapter
+    from bot.adapters.markdown_file import MarkdownFileAdapter
+    from bot.adapters.webhook import WebhookAdapter
+
+    adapters: dict[str, ChatAdapter] = {
+        "console": ConsoleAdapter(console),
+        "file": MarkdownFileAdapter(settings.output_dir),
+        "webhook": WebhookAdapter(),
+    }
+    if settings.telegram_bot_token is not None:
+        from bot.adapters.telegram import TelegramAdapter
+
+        adapters["telegram"] = TelegramAdapter(
+            settings.telegram_bot_token.get_secret_value(),
+            base_url=settings.telegram_api_base_url,
+        )
+    if settings.slack_bot_token is not None:
+        from bot.adapters.slack import SlackAdapter
+
+        adapters["slack"] = SlackAdapter(
+            settings.slack_bot_token.get_secret_value(), base_url=settings.slack_api_base_url
+        )
+    return adapters
+
+
+def build_app(
+    settings: Settings,
+    *,
+    console: TextIO | None = None,
+    reader: SourceReader | None = None,
+    adapters: dict[str, ChatAdapter] | None = None,
+) -> App:
+    """Wire the whole application from settings; arguments replace single edges in tests."""
+    from bot.sources.reader import WebSourceReader
+
+    engine = make_engine(settings.database_url)
+    uow_factory = make_uow_factory(engine)
+    summarizer, fallback, composer = build_summarizers(settings, uow_factory)
+    return App(
+        settings=settings,
+        engine=engine,
+        uow_factory=uow_factory,
+        reader=reader or WebSourceReader(allow_private_urls=settings.allow_private_urls),
+        summarizer=summarizer,
+        fallback=fallback,
+        composer=composer,
+        adapters=adapters
+        if adapters is not None
+        else build_adapters(settings, console or sys.stdout),
+    )

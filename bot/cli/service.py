@@ -1,0 +1,16 @@
+"""`digestbot run`: the long-running service."""
+
+from __future__ import annotations
+
+from bot.cli.common import opened_app, run, settings
+
+
+def run_service() -> None:
+    """Run the scheduler (source polling, scheduled digests, delivery retries) and /healthz."""
+    from bot.scheduler.service import DigestService
+
+    async def main() -> None:
+        async with opened_app(settings()) as bot:
+            await DigestService(bot).run()
+
+    run(main)

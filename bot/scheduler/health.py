@@ -1,0 +1,49 @@
+"""A small HTTP server for operators: /healthz (alive), /readyz (database reachable), /metrics."""
+
+from __future__ import annotations
+
+import logging
+
+from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.metrics import REGISTRY
+
+log = logging.getLogger(__name__)
+
+
+def health_app(engine: AsyncEngine) -> web.Application:
+    """The operator endpoints; readiness pings the database with a short query."""
+
+    async def healthz(_: web.Request) -> web.Response:
+        return web.Response(text="ok\n")
+
+    async def readyz(_: web.Request) -> web.Response:
+        try:
+            async with engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+        except Exception as exc:  # any driver error means "not ready"
+            log.warning("readiness check failed: %s", exc)
+            return web.Response(status=503, text=f"database unreachable: {type(exc).__name__}\n")
+        return web.Response(text="ready\n")
+
+    async def metrics(_: web.Request) -> web.Response:
+        body = generate_latest(REGISTRY)
+        return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+    app = web.Application()
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
+    app.router.add_get("/metrics", metrics)
+    return app
+
+
+async def start_health_server(engine: AsyncEngine, port: int) -> web.AppRunner:
+    """Serve the operator endpoints on all interfaces at `port` (0 picks a free one)."""
+    runner = web.AppRunner(health_app(engine), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, host="0.0.0.0", port=port)  # noqa: S104 - probes come from outside
+    await site.start()
+    return runner

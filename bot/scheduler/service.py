@@ -1,0 +1,126 @@
+"""`digestbot run`: one asyncio process with the scheduler and the operator endpoints.
+
+Schedules live in our own tables (subscriptions and sources carry their next run), and
+APScheduler only drives short periodic ticks that read them, so nothing about a schedule
+is lost on restart and a missed digest is coalesced into one run with a grace window.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import time
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot import metrics
+from bot.bootstrap import App
+from bot.scheduler.health import start_health_server
+from bot.services.ingest import ingest_due
+from bot.services.publish import DigestMaker, deliver_all
+from bot.services.scheduled import run_due_slots
+
+log = logging.getLogger(__name__)
+
+#: Seconds between ticks: due sources, due digest slots, due delivery retries.
+TICKS = {"ingest": 60.0, "digests": 20.0, "deliveries": 15.0}
+#: How long SIGTERM waits for in-flight work before closing.
+SHUTDOWN_TIMEOUT = 8.0
+
+
+class DigestService:
+    """Runs the ticks until stopped; each tick is isolated so one failure never stops the rest."""
+
+    def __init__(self, app: App, *, ticks: dict[str, float] | None = None) -> None:
+        self.app = app
+        self.ticks = ticks or TICKS
+        self.maker = DigestMaker(app.summarizer, app.fallback, app.composer)
+        self.stopping = asyncio.Event()
+        self._running: set[asyncio.Task[None]] = set()
+
+    def now(self) -> datetime:
+        """The current time (UTC)."""
+        return datetime.now(UTC)
+
+    async def ingest_tick(self) -> None:
+        """Poll every due source once."""
+        for report in await ingest_due(self.app.uow_factory, self.app.reader, now=self.now()):
+            metrics.ARTICLES_INGESTED.labels(report.source_name).inc(report.new)
+            metrics.DUPLICATES.labels(report.source_name).inc(report.duplicates)
+            if report.error:
+                metrics.FETCH_ERRORS.labels(report.source_name).inc()
+
+    async def digests_tick(self) -> None:
+        """Run every subscription slot that is due and not yet run."""
+        runs, report = await run_due_slots(
+            self.app.uow_factory, self.maker, self.app.adapters, now=self.now()
+        )
+        for run in runs:
+            log.info("digest slot %s ran for %d channels", run.slot, len(run.channel_ids))
+        self._count_deliveries(report.sent, report.failed, report.retrying)
+
+    async def deliveries_tick(self) -> None:
+        """Send deliveries whose retry time has come."""
+        report = await deliver_all(self.app.uow_factory, self.app.adapters, now=self.now())
+        self._count_deliveries(report.sent, report.failed, report.retrying)
+
+    def _count_deliveries(self, sent: int, failed: int, retrying: int) -> None:
+        metrics.DELIVERIES.labels("sent").inc(sent)
+        metrics.DELIVERIES.labels("failed").inc(failed)
+        metrics.DELIVERIES.labels("retrying").inc(retrying)
+
+    def _guarded(
+        self, name: str, job: Callable[[], Awaitable[None]]
+    ) -> Callable[[], Awaitable[None]]:
+        async def run() -> None:
+            if self.stopping.is_set():
+                return
+            task = asyncio.current_task()
+            assert task is not None
+            self._running.add(task)  # type: ignore[arg-type]
+            try:
+                await job()
+            except Exception:  # a failed tick is logged and retried at the next one
+                metrics.JOB_ERRORS.labels(name).inc()
+                log.exception("job %s failed; it runs again at its next tick", name)
+            finally:
+                self._running.discard(task)  # type: ignore[arg-type]
+                metrics.LAST_TICK.labels(name).set(time.time())
+
+        return run
+
+    async def run(self) -> None:
+        """Serve until SIGTERM/SIGINT, then finish in-flight work and exit within 10 seconds."""
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, self.stopping.set)
+        health = await start_health_server(self.app.engine, self.app.settings.http_port)
+        scheduler = AsyncIOScheduler(
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 60},
+            timezone=UTC,
+        )
+        jobs = {
+            "ingest": self.ingest_tick,
+            "digests": self.digests_tick,
+            "deliveries": self.deliveries_tick,
+        }
+        for name, job in jobs.items():
+            scheduler.add_job(
+                self._guarded(name, job),
+                "interval",
+                seconds=self.ticks[name],
+                id=name,
+                next_run_time=datetime.now(UTC),
+            )
+        scheduler.start()
+        log.info("digestbot is running; health on port %s", self.app.settings.http_port)
+        await self.stopping.wait()
+        log.info("stopping: no new work, waiting for in-flight jobs")
+        scheduler.shutdown(wait=False)
+        if self._running:
+            await asyncio.wait(self._running, timeout=SHUTDOWN_TIMEOUT)
+        await health.cleanup()
+        log.info("stopped")

@@ -1,0 +1,105 @@
+"""Scheduled digests: find each subscription's latest slot that has not run, and run it once.
+
+The slot a subscription last ran for is stored with it (`last_slot_at`) and written in the
+same commit as the deliveries it created, so after a crash or downtime a slot runs exactly
+once: missed slots are coalesced into the latest, and one older than the grace window is
+skipped (nobody wants yesterday's morning digest at midnight).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.adapters.base import ChatAdapter
+from bot.domain.channels import Channel, Subscription
+from bot.domain.languages import langs_of
+from bot.domain.repositories import UnitOfWorkFactory
+from bot.errors import DigestbotError
+from bot.scheduler.schedules import last_slot, parse_schedule
+from bot.services.deliveries import DeliveryReport
+from bot.services.publish import DigestMaker, compose_for, deliver_all
+
+log = logging.getLogger(__name__)
+
+#: A slot missed by more than this (e.g. the process was down overnight) is skipped.
+DEFAULT_GRACE = timedelta(hours=3)
+#: The longest window a digest covers, whatever the schedule.
+MAX_WINDOW = timedelta(days=7)
+
+
+@dataclass
+class SlotRun:
+    """One slot that ran: when, for which channels, and how many digests it composed."""
+
+    slot: datetime
+    channel_ids: list[int]
+    digests: int
+
+
+async def due_slots(
+    uow_factory: UnitOfWorkFactory, *, now: datetime, grace: timedelta = DEFAULT_GRACE
+) -> dict[tuple[datetime, timedelta], list[tuple[Subscription, Channel]]]:
+    """Subscriptions whose latest slot has not run, grouped by (slot, window length)."""
+    async with uow_factory() as uow:
+        subscriptions = await uow.channels.active_subscriptions()
+        due: dict[tuple[datetime, timedelta], list[tuple[Subscription, Channel]]] = defaultdict(
+            list
+        )
+        stale = []
+        for sub, channel in subscriptions:
+            try:
+                trigger = parse_schedule(sub.schedule, sub.timezone)
+            except DigestbotError as exc:
+                log.warning("subscription %s has an unusable schedule: %s", sub.id, exc)
+                continue
+            if trigger is None:
+                continue
+            slot = last_slot(trigger, now)
+            if slot is None or (sub.last_slot_at is not None and sub.last_slot_at >= slot):
+                continue
+            if now - slot > grace:
+                sub.last_slot_at = slot
+                stale.append(sub)
+                continue
+            previous = last_slot(trigger, slot - timedelta(microseconds=1))
+            window = min(slot - previous, MAX_WINDOW) if previous else timedelta(hours=24)
+            due[(slot, window)].append((sub, channel))
+        for sub in stale:
+            log.info(
+                "subscription %s skipped slot %s: older than %s", sub.id, sub.last_slot_at, grace
+            )
+            await uow.channels.save_subscription(sub)
+        await uow.commit()
+    return due
+
+
+async def run_due_slots(
+    uow_factory: UnitOfWorkFactory,
+    maker: DigestMaker,
+    adapters: Mapping[str, ChatAdapter],
+    *,
+    now: datetime,
+    grace: timedelta = DEFAULT_GRACE,
+) -> tuple[list[SlotRun], DeliveryReport]:
+    """Run every due slot once, then send what is due."""
+    runs: list[SlotRun] = []
+    for (slot, window), members in sorted(
+        (await due_slots(uow_factory, now=now, grace=grace)).items()
+    ):
+        targets = [(channel, langs_of(sub.languages)) for sub, channel in members]
+        composed, _ = await compose_for(uow_factory, maker, targets, now=now, since=window)
+        async with uow_factory() as uow:
+            for digest, channel_ids in composed:
+                assert digest.id is not None
+                for channel_id in channel_ids:
+                    await uow.deliveries.create(digest.id, channel_id)
+            for sub, _channel in members:
+                sub.last_slot_at = slot
+                await uow.channels.save_subscription(sub)
+            await uow.commit()
+        runs.append(SlotRun(slot, [c.id for _, c in members if c.id is not None], len(composed)))
+    return runs, await deliver_all(uow_factory, adapters, now=now)

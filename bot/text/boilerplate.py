@@ -1,0 +1,95 @@
+"""Site chrome and boilerplate in Hindi and English, written as pattern lists.
+
+Three kinds: whole lines that are chrome (share buttons, captions, image file names), lines
+after which the article is over (related posts, comment forms), and junk inside a line
+(garbled template tokens). Adding a site's quirk means adding a pattern, not a branch.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.text.scripts import WORD_CHAR
+
+
+def _patterns(*sources: str) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(source, re.IGNORECASE) for source in sources)
+
+
+#: A line matching one of these (after stripping) is chrome and is dropped.
+CHROME_LINES = _patterns(
+    r"^site icon\b.*$",
+    r"^exit mobile version$",
+    r"^source link$",
+    r"^(?:skip to (?:main )?content|toggle navigation|menu|search|home)$",
+    r"^(?:share|share this|share this (?:article|post|story)|tweet|pin it|print|email)\s*:?$",
+    r"^(?:share|शेयर करें|साझा करें)(?: (?:on|via|this|पर))?\s*:?\s*"
+    r"(?:facebook|twitter|x|whatsapp|linkedin|telegram|email|फेसबुक|ट्विटर|व्हाट्सएप)?$",
+    r"^(?:facebook|twitter|whatsapp|linkedin|telegram|reddit|pinterest|email)"
+    r"(?:\s*[|,·/]\s*(?:facebook|twitter|whatsapp|linkedin|telegram|reddit|pinterest|email))+$",
+    r"^(?:advertisement|sponsored|विज्ञापन|स्पॉन्सर्ड)$",
+    r"^(?:also read|read also|read more|यह भी पढ़ें|ये भी पढ़ें|इसे भी पढ़ें|और पढ़ें)\b.{0,150}$",
+    r"^[\w\-.%/:~]+\.(?:jpe?g|png|gif|webp|avif|svg|bmp)(?:\?\S*)?$",
+    r"^(?:चित्र विवरण|चित्र स्रोत|फोटो|फ़ोटो|तस्वीर|इमेज|छवि|image caption|image source|"
+    r"caption|photo|photograph|picture|image|credit|photo credit)\s*[:：].*$",
+    r"^(?:प्रातिक्रिया|प्रतिक्रिया) दें?$",
+    r"^(?:एक )?(?:टिप्पणी|कमेंट) (?:छोड़ें|करें|लिखें)$",
+    r"^leave a (?:reply|comment)(?: cancel reply)?$",
+    r"^(?:आपका|आपके) ईमेल पता प्रकाशित नहीं किया जाएगा.*$",
+    r"^your email address will not be published.*$",
+    r"^(?:required fields are marked|आवश्यक फ़ील्ड चिह्नित हैं|आवश्यक फ़ील्ड).*$",
+    r"^(?:comment|name|email|website|टिप्पणी|नाम|ईमेल|वेबसाइट)\s*\*?$",
+    r"^(?:post comment|submit comment|टिप्पणी पोस्ट करें|टिप्पणी भेजें)$",
+    r"^save my name, email,? and website.*$",
+    r"^(?:more from|and more from) [\w .]{1,40}:?$",
+    r"^ब्लूमबर्ग राय से अधिक:?$",
+    r"^this (?:column|article) does not necessarily reflect.*$",
+    r"^यह कॉलम लेखक के व्यक्तिगत विचारों को दर्शाता है.*$",
+    r"^इस तरह की और भी कहानियाँ.*$",
+    r"^more stories like this.*$",
+    r"^(?:©|copyright\b|\(c\)\s*\d{4}).*$",
+    r"^all rights reserved\.?$",
+    r"^(?:follow us on|subscribe to our newsletter|sign up for our newsletter)\b.*$",
+    r"^(?:हमें|हमसे) .{0,40}(?:फॉलो|फ़ॉलो) करें.*$",
+    r"^(?:posted|published|updated|प्रकाशित|अपडेट किया गया)\s*(?:on|at|:|तिथि:)?"
+    r"\s*[\d:/., apmAPMIST-]+$",
+    r"^(?:tags|टैग)\s*:.*$",
+)
+
+#: A line matching one of these starts the tail of a page: it and everything after go.
+END_OF_ARTICLE = _patterns(
+    r"^इसी तरह की (?:पोस्ट|खबरें|ख़बरें)$",
+    r"^(?:related|similar) (?:posts|articles|stories|news)$",
+    r"^(?:you may also like|you might also like|recommended for you|more stories)$",
+    r"^(?:संबंधित|सम्बंधित) (?:पोस्ट|खबरें|ख़बरें|लेख|समाचार)$",
+    r"^(?:प्रातिक्रिया|प्रतिक्रिया) दें?$",
+    r"^leave a (?:reply|comment)(?: cancel reply)?$",
+    r"^(?:comments|टिप्पणियाँ|\d+ comments?)$",
+)
+
+#: Removed wherever they occur inside a line.
+INLINE_JUNK = _patterns(
+    r"^\((?:[^()]{2,40})\)\s*[–—-]\s*",
+    rf"\s*%?\d+(?:TP|टीपी)\d+(?:T|टी)(?!{WORD_CHAR})",
+    r"\s*\[(?:…|\.\.\.)\]\s*$",
+    r"\s*(?:continue reading|पूरा पढ़ें)\s*(?:→|»|›)?\s*$",
+)
+
+
+def is_chrome_line(line: str) -> bool:
+    """True when the whole line is site chrome rather than article text."""
+    stripped = line.strip()
+    return any(pattern.match(stripped) for pattern in CHROME_LINES)
+
+
+def ends_article(line: str) -> bool:
+    """True when the line starts the related-posts or comment section that follows an article."""
+    stripped = line.strip()
+    return any(pattern.match(stripped) for pattern in END_OF_ARTICLE)
+
+
+def remove_inline_junk(line: str) -> str:
+    """The line without garbled template tokens (`1टीपी8टी`) and "read more" tails."""
+    for pattern in INLINE_JUNK:
+        line = pattern.sub("", line)
+    return line

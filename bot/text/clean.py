@@ -1,0 +1,119 @@
+"""Scraped article text reduced to its title and its own paragraphs.
+
+Front matter becomes metadata, Markdown becomes plain text, site chrome and the
+related-posts/comment tail are dropped, and the title is taken from the first line when
+none is given. Every source kind (feed item, HTML page, local file) ends up here, so the
+summarizer and the deduplicator see the same clean text whatever the site.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+
+from bot.text.boilerplate import ends_article, is_chrome_line, remove_inline_junk
+from bot.text.frontmatter import split_front_matter
+from bot.text.markdown import strip_markdown, strip_markdown_line
+from bot.text.normalize import normalize_text
+from bot.text.scripts import is_letter
+from bot.text.sentences import split_sentences
+
+#: A first line longer than this is a paragraph, not a headline.
+MAX_TITLE_CHARS = 160
+MAX_TITLE_WORDS = 25
+#: A title derived from the first sentence is cut to this many words.
+DERIVED_TITLE_WORDS = 16
+
+_QUOTES = "\"'“”‘’«» "
+
+
+@dataclass
+class CleanedText:
+    """An article's title, its paragraphs joined by blank lines, and what the page said about it."""
+
+    title: str
+    text: str
+    paragraphs: list[str]
+    description: str | None = None
+    tags: list[str] = field(default_factory=list)
+    author: str | None = None
+    image_url: str | None = None
+
+
+def clean_article_text(raw: str, *, title: str | None = None) -> CleanedText:
+    """Clean one scraped article (plain text, Markdown or text with front matter).
+
+    `title` (e.g. from the feed) wins over the front matter's; with neither, the first short
+    line that is not chrome becomes the title and is not repeated in the text.
+    """
+    raw = unicodedata.normalize("NFC", raw).replace("\r\n", "\n").replace("\r", "\n")
+    meta, body = split_front_matter(raw)
+    lines = _article_lines(strip_markdown(normalize_text(body)))
+    chosen = _clean_title(title) if title else None
+    if not chosen and meta and meta.title:
+        chosen = _clean_title(meta.title)
+    if chosen:
+        if lines and _same_text(lines[0], chosen):
+            lines = lines[1:]
+    elif lines and _looks_like_title(lines[0]):
+        chosen, lines = lines[0], lines[1:]
+    else:
+        chosen = _title_from_text(lines)
+    paragraphs = [line for line in lines if not _same_text(line, chosen)] if chosen else lines
+    return CleanedText(
+        title=chosen or "",
+        text="\n\n".join(paragraphs),
+        paragraphs=paragraphs,
+        description=_clean_title(meta.description) if meta and meta.description else None,
+        tags=meta.tags if meta else [],
+        author=meta.author if meta else None,
+        image_url=meta.image_url if meta else None,
+    )
+
+
+def _article_lines(text: str) -> list[str]:
+    """Non-empty content lines, with chrome removed and the page tail cut off."""
+    lines: list[str] = []
+    for raw_line in text.split("\n"):
+        line = normalize_text(remove_inline_junk(raw_line))
+        if not line:
+            continue
+        if ends_article(line):
+            if lines:
+                break
+            continue
+        if is_chrome_line(line) or not any(ch.isalnum() for ch in line):
+            continue
+        lines.append(line)
+    return lines
+
+
+def _clean_title(title: str) -> str:
+    line = normalize_text(remove_inline_junk(strip_markdown_line(normalize_text(title))))
+    return " ".join(line.split())
+
+
+def _looks_like_title(line: str) -> bool:
+    if len(line) > MAX_TITLE_CHARS or len(line.split()) > MAX_TITLE_WORDS:
+        return False
+    return not line.rstrip("\"'”’ ").endswith(("।", ".", ":", ",", ";"))
+
+
+def _title_from_text(lines: list[str]) -> str:
+    """The first sentence, shortened: a stand-in headline for text that came without one."""
+    if not lines:
+        return ""
+    first = split_sentences(lines[0])[0].strip(_QUOTES)
+    words = first.split()
+    if len(words) <= DERIVED_TITLE_WORDS:
+        return first
+    return " ".join(words[:DERIVED_TITLE_WORDS]).rstrip(",;:—–-") + "…"
+
+
+def _same_text(a: str, b: str) -> bool:
+    """Equal once case, spacing and punctuation are ignored."""
+    return _letters(a) == _letters(b)
+
+
+def _letters(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if is_letter(ch) or ch.isdigit())

@@ -1,0 +1,160 @@
+"""Articles, their dedup keys and full-text search."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.articles import Article
+from bot.domain.search import SearchHit
+from storage.models import ArticleRow
+from storage.repositories._dialect import insert_for
+from storage.search import index_article, query_terms, search_rows
+from storage.snippets import best_passage
+from storage.types import utcnow
+
+
+class SqlArticleRepository:
+    """`ArticleRepository` over SQLAlchemy; every stored article is also indexed for search."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, article: Article) -> Article:
+        """Store and index an article; ValueError when its canonical URL is already stored."""
+        stored = replace(article, fetched_at=article.fetched_at or utcnow())
+        statement = (
+            insert_for(self._session, ArticleRow)
+            .values(_values(stored))
+            .on_conflict_do_nothing(index_elements=[ArticleRow.canonical_url])
+            .returning(ArticleRow.id)
+        )
+        new_id = (await self._session.execute(statement)).scalar_one_or_none()
+        if new_id is None:
+            raise ValueError(
+                f"an article with canonical URL {article.canonical_url} is already stored; "
+                "look it up with find_by_canonical_url before adding"
+            )
+        stored.id = new_id
+        await index_article(self._session, new_id, stored.title, stored.text)
+        return stored
+
+    async def get(self, article_id: int) -> Article | None:
+        """The article with this id, or None."""
+        row = await self._session.get(ArticleRow, article_id)
+        return _to_article(row) if row else None
+
+    async def get_many(self, article_ids: Sequence[int]) -> list[Article]:
+        """These articles, in the order of the ids given (unknown ids skipped)."""
+        if not article_ids:
+            return []
+        rows = await self._session.scalars(
+            select(ArticleRow).where(ArticleRow.id.in_(set(article_ids)))
+        )
+        by_id = {row.id: row for row in rows}
+        return [_to_article(by_id[i]) for i in dict.fromkeys(article_ids) if i in by_id]
+
+    async def find_by_canonical_url(self, canonical_url: str) -> Article | None:
+        """The article already stored under this canonical URL, or None."""
+        row = await self._session.scalar(
+            select(ArticleRow).where(ArticleRow.canonical_url == canonical_url)
+        )
+        return _to_article(row) if row else None
+
+    async def find_by_content_hash(self, content_hash: str) -> Article | None:
+        """The first article stored with exactly this cleaned text, or None."""
+        row = await self._session.scalar(
+            select(ArticleRow)
+            .where(ArticleRow.content_hash == content_hash)
+            .order_by(ArticleRow.id)
+            .limit(1)
+        )
+        return _to_article(row) if row else None
+
+    async def simhashes_since(self, since: datetime) -> list[tuple[int, int]]:
+        """(id, simhash) of original articles fetched since `since`, oldest first."""
+        result = await self._session.execute(
+            select(ArticleRow.id, ArticleRow.simhash)
+            .where(ArticleRow.fetched_at >= since, ArticleRow.duplicate_of.is_(None))
+            .order_by(ArticleRow.id)
+        )
+        return [(row_id, fingerprint) for row_id, fingerprint in result.all()]
+
+    async def list_since(self, since: datetime, *, originals_only: bool = True) -> list[Article]:
+        """Articles fetched since `since`, newest first; near-copies left out by default."""
+        statement = select(ArticleRow).where(ArticleRow.fetched_at >= since)
+        if originals_only:
+            statement = statement.where(ArticleRow.duplicate_of.is_(None))
+        rows = await self._session.scalars(
+            statement.order_by(ArticleRow.fetched_at.desc(), ArticleRow.id.desc())
+        )
+        return [_to_article(row) for row in rows]
+
+    async def search(
+        self, query: str, *, limit: int = 5, article_ids: Sequence[int] | None = None
+    ) -> list[SearchHit]:
+        """Full-text search over titles, texts and summaries, best first, with a snippet each.
+
+        Any text is a valid query: words are matched whole (Devanagari included), search
+        syntax typed by a user is taken literally, and a query without words finds nothing.
+        """
+        rows = await search_rows(
+            self._session, query_terms(query), limit=limit, article_ids=article_ids
+        )
+        return [
+            SearchHit(
+                article_id=row.article_id,
+                title=row.title,
+                url=row.url,
+                snippet=best_passage(query, (row.text, row.summaries)),
+                score=row.score,
+                lang=row.lang,
+            )
+            for row in rows
+        ]
+
+
+def _values(article: Article) -> dict[str, Any]:
+    return {
+        "source_id": article.source_id,
+        "url": article.url,
+        "canonical_url": article.canonical_url,
+        "title": article.title,
+        "text": article.text,
+        "lang": article.lang,
+        "content_hash": article.content_hash,
+        "simhash": article.simhash,
+        "published_at": article.published_at,
+        "fetched_at": article.fetched_at,
+        "author": article.author,
+        "image_url": article.image_url,
+        "description": article.description,
+        "tags": list(article.tags),
+        "duplicate_of": article.duplicate_of,
+    }
+
+
+def _to_article(row: ArticleRow) -> Article:
+    return Article(
+        id=row.id,
+        source_id=row.source_id,
+        url=row.url,
+        canonical_url=row.canonical_url,
+        title=row.title,
+        text=row.text,
+        lang=row.lang,
+        content_hash=row.content_hash,
+        simhash=row.simhash,
+        published_at=row.published_at,
+        fetched_at=row.fetched_at,
+        author=row.author,
+        image_url=row.image_url,
+        description=row.description,
+        tags=list(row.tags),
+        duplicate_of=row.duplicate_of,
+    )

@@ -1,0 +1,129 @@
+"""Sources and their polling state."""
+
+from __future__ import annotations
+
+import builtins
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.sources import Source
+from storage.models import SourceRow
+from storage.repositories._dialect import insert_for
+from storage.types import utcnow
+
+
+class SqlSourceRepository:
+    """`SourceRepository` over SQLAlchemy; a URL can be a source only once."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, source: Source) -> Source:
+        """Store a new source; raises ValueError when its URL is already a source."""
+        stored = replace(source, created_at=source.created_at or utcnow())
+        statement = (
+            insert_for(self._session, SourceRow)
+            .values({**_values(stored), "created_at": stored.created_at})
+            .on_conflict_do_nothing(index_elements=[SourceRow.url])
+            .returning(SourceRow.id)
+        )
+        new_id = (await self._session.execute(statement)).scalar_one_or_none()
+        if new_id is None:
+            existing = await self.get_by_url(source.url)
+            number = f" #{existing.id}" if existing else ""
+            raise ValueError(
+                f"{source.url} is already source{number}; remove it first to add it again"
+            )
+        stored.id = new_id
+        return stored
+
+    async def get(self, source_id: int) -> Source | None:
+        """The source with this id, or None."""
+        row = await self._session.get(SourceRow, source_id)
+        return _to_source(row) if row else None
+
+    async def get_by_url(self, url: str) -> Source | None:
+        """The source with exactly this URL, or None."""
+        row = await self._session.scalar(select(SourceRow).where(SourceRow.url == url))
+        return _to_source(row) if row else None
+
+    async def list(self) -> builtins.list[Source]:
+        """Every source, oldest first."""
+        rows = await self._session.scalars(select(SourceRow).order_by(SourceRow.id))
+        return [_to_source(row) for row in rows]
+
+    async def due(self, now: datetime) -> builtins.list[Source]:
+        """Enabled sources whose next poll time has come (or that were never polled)."""
+        rows = await self._session.scalars(
+            select(SourceRow)
+            .where(
+                SourceRow.enabled.is_(True),
+                or_(SourceRow.next_poll_at.is_(None), SourceRow.next_poll_at <= now),
+            )
+            .order_by(SourceRow.next_poll_at.is_not(None), SourceRow.next_poll_at, SourceRow.id)
+        )
+        return [_to_source(row) for row in rows]
+
+    async def update(self, source: Source) -> None:
+        """Persist changed polling state; raises ValueError for a source that is not stored."""
+        updated = await self._session.scalar(
+            update(SourceRow)
+            .where(SourceRow.id == source.id)
+            .values(_values(source))
+            .returning(SourceRow.id)
+        )
+        if updated is None:
+            raise ValueError(f"source #{source.id} does not exist; list sources to see its id")
+
+    async def remove(self, source_id: int) -> bool:
+        """Delete a source (its articles stay); False when there was none."""
+        removed = await self._session.scalar(
+            delete(SourceRow).where(SourceRow.id == source_id).returning(SourceRow.id)
+        )
+        return removed is not None
+
+
+def _values(source: Source) -> dict[str, Any]:
+    return {
+        "url": source.url,
+        "name": source.name,
+        "kind": source.kind,
+        "lang_hint": source.lang_hint,
+        "poll_interval_s": int(source.poll_interval.total_seconds()),
+        "enabled": source.enabled,
+        "added_by": source.added_by,
+        "channel_id": source.channel_id,
+        "last_polled_at": source.last_polled_at,
+        "last_success_at": source.last_success_at,
+        "next_poll_at": source.next_poll_at,
+        "consecutive_failures": source.consecutive_failures,
+        "last_error": source.last_error,
+        "etag": source.etag,
+        "last_modified": source.last_modified,
+    }
+
+
+def _to_source(row: SourceRow) -> Source:
+    return Source(
+        id=row.id,
+        url=row.url,
+        name=row.name,
+        kind=row.kind,  # type: ignore[arg-type]
+        lang_hint=row.lang_hint,  # type: ignore[arg-type]
+        poll_interval=timedelta(seconds=row.poll_interval_s),
+        enabled=row.enabled,
+        added_by=row.added_by,
+        channel_id=row.channel_id,
+        last_polled_at=row.last_polled_at,
+        last_success_at=row.last_success_at,
+        next_poll_at=row.next_poll_at,
+        consecutive_failures=row.consecutive_failures,
+        last_error=row.last_error,
+        etag=row.etag,
+        last_modified=row.last_modified,
+        created_at=row.created_at,
+    )

@@ -1,0 +1,101 @@
+"""The command line as an operator uses it: one database, one command after another."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bot.cli.app import app
+from bot.demo_data import SAMPLE_FEED
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def operator_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    for name in ("OPENAI_API_KEY", "TELEGRAM_BOT_TOKEN", "SLACK_BOT_TOKEN", "DIGESTBOT_CONFIG"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DIGESTBOT_DATABASE_URL", f"sqlite:///{tmp_path / 'bot.db'}")
+    monkeypatch.setenv("DIGESTBOT_OUTPUT_DIR", str(tmp_path / "out"))
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.output
+
+
+def test_commands_refuse_to_run_before_init_and_say_so(operator_env: Path) -> None:
+    code, output = invoke("source", "list")
+    assert code == 1
+    assert "digestbot init" in output
+
+
+def test_operator_adds_a_source_ingests_and_gets_a_digest(operator_env: Path) -> None:
+    assert invoke("init")[0] == 0
+    assert "up to date" in invoke("init")[1]
+    code, output = invoke("source", "add", str(SAMPLE_FEED), "--name", "Sample", "--lang", "hi")
+    assert code == 0, output
+    assert "5 items" in output
+    code, output = invoke("source", "list")
+    assert code == 0 and "Sample" in output
+    code, output = invoke("ingest")
+    assert code == 0, output
+    assert "5 new" in output
+    md = operator_env / "digest.md"
+    code, output = invoke("digest", "--lang", "hi", "--to", "console", "--to", f"markdown:{md}")
+    assert code == 0, output
+    assert "delivered 2" in output
+    assert "समाचार सार" in md.read_text(encoding="utf-8")
+    code, output = invoke("ask", "DeepSeek")
+    assert code == 0 and "[1]" in output and "https://example.org/" in output
+    code, output = invoke("deliveries")
+    assert code == 0 and "sent" in output
+
+
+def test_adding_the_same_source_twice_is_refused(operator_env: Path) -> None:
+    invoke("init")
+    invoke("source", "add", str(SAMPLE_FEED))
+    code, output = invoke("source", "add", str(SAMPLE_FEED))
+    assert code == 1 and "already a source" in output
+
+
+def test_extract_and_summarize_a_local_article(operator_env: Path) -> None:
+    article = Path(__file__).parents[1] / "fixtures" / "corpus" / "hi" / "003_0ae9590dfa13ca8e.txt"
+    code, output = invoke("extract", str(article))
+    assert code == 0, output
+    assert "language: hi" in output and "Source link" not in output
+    code, output = invoke("summarize", str(article), "--lang", "hi")
+    assert code == 0, output
+    assert "extract (offline)" in output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("digest", "--to", "pigeon:42"), "bad target"),
+        (("digest", "--lang", "fr", "--to", "console"), "unknown language"),
+        (("digest", "--since", "yesterday", "--to", "console"), "bad duration"),
+        (("source", "add", "/nonexistent/feed.xml"), "no such file"),
+        (("source", "remove", "99"), "no source 99"),
+        (("source", "add", "gopher://example.org/feed"), "cannot add"),
+    ],
+)
+def test_bad_arguments_fail_with_one_line_saying_what_to_do(
+    operator_env: Path, args: tuple[str, ...], message: str
+) -> None:
+    invoke("init")
+    code, output = invoke(*args)
+    assert code != 0
+    assert message in output
+
+
+def test_invalid_setting_stops_the_command_naming_the_variable(
+    operator_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DIGESTBOT_TIMEZONE", "Mars/Olympus")
+    code, output = invoke("init")
+    assert code == 1 and "DIGESTBOT_TIMEZONE" in output

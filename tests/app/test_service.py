@@ -1,0 +1,96 @@
+"""`digestbot run` as an operator runs it: a real process, health endpoints, clean SIGTERM."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+
+FAKE_TOKEN = "7012345678:AAF-service_process_token_never_logged"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as err:
+        return err.code, err.read().decode()
+
+
+@pytest.fixture
+def service(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], int]]:
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "SLACK_"))}
+    env |= {
+        "DIGESTBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}",
+        "DIGESTBOT_HTTP_PORT": str(port),
+        "DIGESTBOT_LOG_LEVEL": "DEBUG",
+        "TELEGRAM_BOT_TOKEN": FAKE_TOKEN,
+        "TELEGRAM_API_BASE_URL": "http://127.0.0.1:9/bot",
+    }
+    subprocess.run(
+        [sys.executable, "-m", "bot", "init"],
+        env=env,
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            if _get(f"http://127.0.0.1:{port}/healthz")[0] == 200:
+                break
+        except OSError:
+            time.sleep(0.2)
+    yield proc, port
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait()
+
+
+def test_health_readiness_and_metrics_answer(service: tuple[subprocess.Popen[str], int]) -> None:
+    _, port = service
+    assert _get(f"http://127.0.0.1:{port}/healthz") == (200, "ok\n")
+    assert _get(f"http://127.0.0.1:{port}/readyz")[0] == 200
+    status, body = _get(f"http://127.0.0.1:{port}/metrics")
+    assert status == 200
+    names = {family.name for family in text_string_to_metric_families(body)}
+    assert {"digestbot_deliveries", "digestbot_articles_ingested"} <= names
+
+
+def test_sigterm_stops_cleanly_within_ten_seconds_and_logs_no_token(
+    service: tuple[subprocess.Popen[str], int],
+) -> None:
+    proc, _ = service
+    time.sleep(1.0)
+    started = time.monotonic()
+    proc.send_signal(signal.SIGTERM)
+    output, _ = proc.communicate(timeout=10)
+    assert proc.returncode == 0, output
+    assert time.monotonic() - started < 10
+    assert "stopped" in output
+    assert FAKE_TOKEN not in output
+    assert FAKE_TOKEN.split(":")[1] not in output

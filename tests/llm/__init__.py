@@ -1,0 +1,1 @@
+"""Tests of the LLM client, prompts, token budgets, faithfulness guard, summarizer and composer."""
