@@ -85,25 +85,26 @@ def chunk_by_tokens(text: str, max_tokens: int, model: str) -> list[str]:
 
 
 def _pieces_within(sentence: str, max_tokens: int, model: str) -> list[str]:
-    """The sentence itself, or token-bounded slices of it when it alone is over budget."""
+    """The sentence itself, or the longest in-budget slices of it when it alone is over budget.
+
+    Slices are cut between characters, never inside one (a token cut can split a Devanagari
+    character's bytes); the longest prefix within budget is found by bisection.
+    """
     if count_tokens(sentence, model) <= max_tokens:
         return [sentence]
-    encoding = _encoding(encoding_name_for(model))
-    tokens = _encode(sentence, model)
     pieces: list[str] = []
-    start = 0
-    while start < len(tokens):
-        end = min(start + max_tokens, len(tokens))
-        piece: str = encoding.decode(tokens[start:end])
-        # A cut inside a multi-byte character decodes to U+FFFD, and a decoded slice can
-        # re-encode longer: step back until the piece is clean and within budget.
-        while end - start > 1 and (
-            ("\ufffd" in piece and "\ufffd" not in sentence)
-            or count_tokens(piece, model) > max_tokens
-        ):
-            end -= 1
-            piece = encoding.decode(tokens[start:end])
-        if piece.strip():
-            pieces.append(piece.strip())
-        start = end
+    rest = sentence
+    while rest:
+        lo, hi = 1, len(rest)
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if count_tokens(rest[:mid], model) <= max_tokens:
+                lo = mid
+            else:
+                hi = mid - 1
+        space = rest.rfind(" ", 0, lo)
+        cut = space if space > lo // 2 and lo < len(rest) else lo
+        if rest[:cut].strip():
+            pieces.append(rest[:cut].strip())
+        rest = rest[cut:]
     return pieces
