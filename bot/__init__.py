@@ -1,3 +1,3 @@
-"""digestbot: reads the news for a team and posts short, trustworthy digests in Hindi and English."""
+"""digestbot: reads the news for a team and posts short, trustworthy Hindi and English digests."""
 
 __version__ = "0.1.0"

@@ -114,6 +114,9 @@ def parse_target(value: str) -> tuple[str, str]:
 async def target_channel(app: App, value: str) -> Channel:
     """The channel a `--to` target names, created on first use."""
     platform, address = parse_target(value)
+    if platform not in app.adapters:
+        variable = {"telegram": "TELEGRAM_BOT_TOKEN", "slack": "SLACK_BOT_TOKEN"}.get(platform, "")
+        raise DigestbotError(f"cannot post to {value}: set {variable} first")
     async with app.uow_factory() as uow:
         channel = await uow.channels.get_or_create(platform, address)
         await uow.commit()

@@ -11,6 +11,7 @@ from rich.progress import Progress
 
 from bot.cli.common import (
     echo,
+    is_tty,
     now,
     opened_app,
     parse_langs,
@@ -23,7 +24,7 @@ from bot.domain.articles import Article
 from bot.domain.channels import Channel
 from bot.domain.languages import Lang, langs_of
 from bot.errors import DigestbotError
-from bot.services.ingest import ingest_due
+from bot.services.ingest import IngestReport, ingest_due
 from bot.services.publish import DigestMaker, publish
 from bot.services.questions import answer_question
 from bot.text.similarity import content_hash
@@ -34,7 +35,15 @@ def ingest() -> None:
 
     async def main() -> None:
         async with opened_app() as bot:
-            reports = await ingest_due(bot.uow_factory, bot.reader, now=now())
+            with Progress(transient=True, disable=not is_tty()) as progress:
+                task = progress.add_task("polling sources", total=None)
+
+                def advance(report: IngestReport, total: int) -> None:
+                    progress.update(task, total=total, advance=1, description=report.source_name)
+
+                reports = await ingest_due(
+                    bot.uow_factory, bot.reader, now=now(), on_progress=advance
+                )
         if not reports:
             echo("no source is due (see `digestbot source list`)")
         for r in reports:
@@ -148,7 +157,7 @@ def digest(
                         "telegram:CHAT_ID, slack:CHANNEL_ID)"
                     )
             maker = DigestMaker(bot.summarizer, bot.fallback, bot.composer)
-            with Progress(transient=True) as progress:
+            with Progress(transient=True, disable=not is_tty()) as progress:
                 progress.add_task("composing and delivering", total=None)
                 report = await publish(
                     bot.uow_factory, maker, bot.adapters, targets, now=now(), since=window

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -49,8 +49,12 @@ async def ingest_due(
     *,
     now: datetime,
     only: Sequence[int] | None = None,
+    on_progress: Callable[[IngestReport, int], None] | None = None,
 ) -> list[IngestReport]:
-    """Poll every due source once (or the sources in `only`, due or not) and store what is new."""
+    """Poll every due source once (or the sources in `only`, due or not) and store what is new.
+
+    `on_progress(report, total)` is called after each source, for progress bars.
+    """
     async with uow_factory() as uow:
         sources = await uow.sources.list() if only is not None else await uow.sources.due(now)
     if only is not None:
@@ -59,6 +63,8 @@ async def ingest_due(
     for source in sources:
         fetch = await reader.read(source)
         reports.append(await _store_fetch(uow_factory, source, fetch, now))
+        if on_progress is not None:
+            on_progress(reports[-1], len(sources))
     return reports
 
 

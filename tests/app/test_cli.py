@@ -82,6 +82,7 @@ def test_extract_and_summarize_a_local_article(operator_env: Path) -> None:
         (("source", "add", "/nonexistent/feed.xml"), "no such file"),
         (("source", "remove", "99"), "no source 99"),
         (("source", "add", "gopher://example.org/feed"), "cannot add"),
+        (("digest", "--to", "telegram:12345"), "TELEGRAM_BOT_TOKEN"),
     ],
 )
 def test_bad_arguments_fail_with_one_line_saying_what_to_do(

@@ -16,7 +16,7 @@ def corpus_file(prefix: str) -> str:
 
 
 def corpus_prefixes() -> list[str]:
-    """ "000" … "004": every corpus article."""
+    """The prefixes of every corpus article, 000 to 004."""
     return sorted(path.name[:3] for path in CORPUS_DIR.glob("*.txt"))
 
 

@@ -35,7 +35,9 @@ def render_markdown(digest: Digest) -> str:
         headline = escape_markdown(item.headline)
         if mixed and item.method == "extract":
             headline += f" {extract_mark(digest.lang)}"
-        lines += [f"## {headline}", "", escape_markdown(item.body), ""]
+        lines += [f"## {headline}", ""]
+        if item.body:
+            lines += [escape_markdown(item.body), ""]
         if item.note:
             lines += [f"_{escape_markdown(item.note)}_", ""]
         if item.links:
