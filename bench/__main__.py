@@ -1,4 +1,4 @@
-"""`python -m bench`: run every benchmark and rewrite BENCHMARKS.md."""
+"""`python -m bench [NAME ...]`: run the benchmarks (all, or the named) and write BENCHMARKS.md."""
 
 from __future__ import annotations
 
@@ -7,14 +7,18 @@ import sys
 from bench import demo_e2e
 from bench.harness import Benchmark, Section, write_report
 
-BENCHMARKS: list[Benchmark] = [demo_e2e.run]
+BENCHMARKS: dict[str, Benchmark] = {"demo_e2e": demo_e2e.run}
 
 
 def main() -> None:
+    chosen = sys.argv[1:] or list(BENCHMARKS)
+    unknown = [name for name in chosen if name not in BENCHMARKS]
+    if unknown:
+        sys.exit(f"unknown benchmark {unknown[0]!r}: choose from {', '.join(BENCHMARKS)}")
     sections: list[Section] = []
-    for bench in BENCHMARKS:
-        print(f"running {bench.__module__} …", file=sys.stderr, flush=True)
-        sections.append(bench())
+    for name in chosen:
+        print(f"running {name} …", file=sys.stderr, flush=True)
+        sections.extend(BENCHMARKS[name]())
     write_report(sections)
     print("wrote BENCHMARKS.md", file=sys.stderr)
 

@@ -23,7 +23,7 @@ class Section:
     notes: list[str] = field(default_factory=list)
 
     def markdown(self) -> str:
-        lines = [f"## {self.title}", "", f"Command: `{self.command}`", ""]
+        lines = ["", f"## {self.title}", "", f"Command: {self.command}", ""]
         lines.append("| " + " | ".join(self.header) + " |")
         lines.append("|" + "---|" * len(self.header))
         lines += ["| " + " | ".join(row) + " |" for row in self.rows]
@@ -31,7 +31,7 @@ class Section:
         return "\n".join(lines).rstrip() + "\n"
 
 
-Benchmark = Callable[[], Section]
+Benchmark = Callable[[], list[Section]]
 
 
 def machine() -> str:
