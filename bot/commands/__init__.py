@@ -1,1 +1,1 @@
-"""commands"""
+"""The command core: commands declared once, parsed and routed by platform-neutral code."""

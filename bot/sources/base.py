@@ -23,5 +23,13 @@ class SourceReader(Protocol):
         Raises SourceError with a clear reason when it cannot.
         """
 
+    async def probe(self, location: str, *, allow_files: bool = False) -> SourceFetch:
+        """Read a would-be source once and report what it holds, before anything is saved.
+
+        `source_url` of the result is the address to save (a front page resolves to its
+        feed). Local paths are refused unless `allow_files`: a chat user must never make the
+        bot read the server's disk.
+        """
+
     async def aclose(self) -> None:
         """Release connections."""

@@ -1,0 +1,166 @@
+"""Every command, declared once: what `help` lists and what the router knows."""
+
+from __future__ import annotations
+
+from bot.commands import admin, subscriber
+from bot.commands.spec import CommandContext, CommandSpec, Handler, Say
+from bot.domain.languages import Lang
+
+
+def _spec(
+    name: str,
+    usage: str,
+    hi: str,
+    en: str,
+    example: str,
+    run: Handler,
+    *,
+    admin_only: bool = False,
+    rate_limited: bool = False,
+    aliases: tuple[str, ...] = (),
+) -> CommandSpec:
+    return CommandSpec(
+        name=name,
+        usage=usage,
+        help={"hi": hi, "en": en},
+        example=example,
+        run=run,
+        admin_only=admin_only,
+        rate_limited=rate_limited,
+        aliases=aliases,
+    )
+
+
+SUBSCRIBER = [
+    _spec("start", "start", "परिचय", "introduction", "start", subscriber.start),
+    _spec(
+        "subscribe",
+        "subscribe [hi|en|both]",
+        "सार पाना शुरू करें",
+        "receive digests",
+        "subscribe both",
+        subscriber.subscribe,
+    ),
+    _spec(
+        "unsubscribe",
+        "unsubscribe",
+        "सार बंद करें",
+        "stop digests",
+        "unsubscribe",
+        subscriber.unsubscribe,
+    ),
+    _spec("lang", "lang hi|en|both", "भाषा चुनें", "choose the language", "lang hi", subscriber.lang),
+    _spec(
+        "schedule",
+        "schedule <when>",
+        "सार का समय",
+        "when digests come",
+        "schedule weekdays 09:30",
+        subscriber.schedule,
+    ),
+    _spec(
+        "timezone",
+        "timezone <IANA name>",
+        "समय क्षेत्र",
+        "time zone",
+        "timezone Asia/Kolkata",
+        subscriber.timezone,
+    ),
+    _spec(
+        "digest",
+        "digest",
+        "अभी सार भेजें",
+        "a digest now",
+        "digest",
+        subscriber.digest_now,
+        rate_limited=True,
+        aliases=("now",),
+    ),
+    _spec("sources", "sources", "स्रोतों की सूची", "list sources", "sources", subscriber.sources),
+    _spec(
+        "ask",
+        "ask <question>",
+        "लेखों से प्रश्न पूछें",
+        "ask about the articles",
+        "ask DeepSeek ने क्या जारी किया?",
+        subscriber.ask,
+        rate_limited=True,
+    ),
+]
+
+ADMIN = [
+    _spec(
+        "addsource",
+        "addsource <url> [name]",
+        "स्रोत जोड़ें",
+        "add a source",
+        "addsource https://example.com/feed.xml Example",
+        admin.addsource,
+        admin_only=True,
+    ),
+    _spec(
+        "removesource",
+        "removesource <id>",
+        "स्रोत हटाएँ",
+        "remove a source",
+        "removesource 3",
+        admin.removesource,
+        admin_only=True,
+    ),
+    _spec(
+        "pausesource",
+        "pausesource <id>",
+        "स्रोत रोकें",
+        "pause a source",
+        "pausesource 3",
+        admin.pausesource,
+        admin_only=True,
+    ),
+    _spec(
+        "resumesource",
+        "resumesource <id>",
+        "स्रोत फिर चालू करें",
+        "resume a source",
+        "resumesource 3",
+        admin.resumesource,
+        admin_only=True,
+    ),
+    _spec(
+        "style",
+        "style <note>|off",
+        "सार की शैली",
+        "the digest's style note",
+        "style short, focus on funding",
+        admin.style,
+        admin_only=True,
+    ),
+    _spec(
+        "admins",
+        "admins list|add|remove [platform:user]",
+        "एडमिन प्रबंधन",
+        "manage admins",
+        "admins add telegram:12345",
+        admin.admins,
+        admin_only=True,
+    ),
+    _spec("stats", "stats", "आँकड़े", "statistics", "stats", admin.stats, admin_only=True),
+]
+
+
+async def _help(ctx: CommandContext) -> Say:
+    """What the asker may do, with an example each."""
+    allowed = SUBSCRIBER + [HELP] + (ADMIN if ctx.is_admin else [])
+
+    def lines(lang: Lang) -> str:
+        label = "उदाहरण" if lang == "hi" else "e.g."
+        return "\n".join(f"/{c.usage} — {c.help[lang]} ({label} /{c.example})" for c in allowed)
+
+    return Say(hi="आप ये आदेश चला सकते हैं:\n" + lines("hi"), en="Commands you can use:\n" + lines("en"))
+
+
+HELP = _spec("help", "help", "यह सूची", "this list", "help", _help)
+
+
+def all_commands() -> list[CommandSpec]:
+    """Every command the router knows."""
+    return [*SUBSCRIBER, HELP, *ADMIN]

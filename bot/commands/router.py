@@ -1,0 +1,150 @@
+"""The router: parses a message, enforces permissions and limits, runs the command, replies.
+
+Platforms only translate their events into `IncomingMessage`; everything a user can do,
+and who may do it, is decided here, once.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from bot.commands.deps import CommandDeps
+from bot.commands.spec import CommandContext, CommandSpec, Say, UsageError
+from bot.domain.channels import AuditEntry, Channel
+from bot.domain.messages import IncomingMessage
+from bot.errors import DeliveryError, DigestbotError
+
+log = logging.getLogger(__name__)
+
+_MENTION = re.compile(r"^\s*(<@[A-Z0-9]+>|@\w+)[\s,:]*")
+
+
+def parse_command(text: str, names: Sequence[str]) -> tuple[str, str] | None:
+    """(command, arguments) for `/cmd args`, `/cmd@bot args` or a bare `cmd args` we know."""
+    body = _MENTION.sub("", text, count=1).strip()
+    if not body:
+        return None
+    head, _, rest = body.partition(" ")
+    if head.startswith("/"):
+        return head[1:].split("@", 1)[0].lower(), rest.strip()
+    if head.lower() in names:
+        return head.lower(), rest.strip()
+    return None
+
+
+class CommandRouter:
+    """Implements `MessageHandler`: every incoming message ends in one reply or none."""
+
+    def __init__(self, deps: CommandDeps, commands: Sequence[CommandSpec]) -> None:
+        self.deps = deps
+        self.commands = {c.name: c for c in commands}
+        for command in commands:
+            for alias in command.aliases:
+                self.commands[alias] = command
+
+    async def handle(self, message: IncomingMessage) -> None:
+        """Parse, check, run and reply; bad input gets a reason, never an exception."""
+        if message.event_id is not None and not await self._first_time(message.event_id):
+            return
+        channel = await self._channel(message)
+        reply = await self.dispatch(message, channel)
+        text = reply.render(channel.language) if reply is not None else ""
+        if text.strip():
+            await self._reply(message, channel, text)
+
+    async def dispatch(self, message: IncomingMessage, channel: Channel) -> Say | None:
+        """The reply to `message` in `channel`, or None when the message is not for the bot."""
+        now = datetime.now(UTC)
+        if len(message.text) > self.deps.max_message_chars:
+            limit = self.deps.max_message_chars
+            return Say(
+                hi=f"संदेश बहुत लंबा है (अधिकतम {limit} अक्षर)। छोटा करके फिर भेजें, जैसे: "
+                "ask DeepSeek ने क्या जारी किया?",
+                en=f"That message is too long (at most {limit} characters). Send a shorter "
+                "one, e.g.: ask what did DeepSeek release?",
+            )
+        parsed = parse_command(message.text, list(self.commands))
+        if parsed is None:
+            if not (message.is_private or message.reply_to_message_id):
+                return None
+            parsed = ("ask", _MENTION.sub("", message.text, count=1).strip())
+        name, args = parsed
+        command = self.commands.get(name)
+        if command is None:
+            return Say(
+                hi=f"'{name}' कोई आदेश नहीं है। सभी आदेश देखने के लिए: /help",
+                en=f"'{name}' is not a command. To see every command: /help",
+            )
+        is_admin = await self._is_admin(message)
+        if command.admin_only and not is_admin:
+            return Say(
+                hi=f"/{command.name} केवल एडमिन चला सकते हैं। किसी एडमिन से पूछें।",
+                en=f"Only admins can use /{command.name}. Please ask an admin.",
+            )
+        actor = f"{message.platform}:{message.user_id}"
+        if command.rate_limited and not self.deps.user_limiter.allow(f"{actor}:{command.name}"):
+            return Say(
+                hi="आप बहुत जल्दी-जल्दी पूछ रहे हैं। एक मिनट बाद फिर कोशिश करें।",
+                en="You are asking too often. Please try again in a minute.",
+            )
+        ctx = CommandContext(message, channel, args, is_admin, self.deps, now, actor)
+        try:
+            reply = await command.run(ctx)
+        except UsageError as err:
+            return err.reason + Say(
+                hi=f"उदाहरण: /{command.example}", en=f"Example: /{command.example}"
+            )
+        except DigestbotError as err:
+            log.warning("command %s failed: %s", command.name, err)
+            return Say(hi=f"नहीं हो सका: {err}", en=f"Could not do that: {err}")
+        if command.admin_only:
+            await self._audit(ctx, command)
+        return reply
+
+    async def _first_time(self, event_id: str) -> bool:
+        async with self.deps.uow_factory() as uow:
+            first = await uow.remember_event(event_id)
+            await uow.commit()
+        return first
+
+    async def _channel(self, message: IncomingMessage) -> Channel:
+        async with self.deps.uow_factory() as uow:
+            channel = await uow.channels.get_or_create(message.platform, message.chat_id)
+            await uow.commit()
+        return channel
+
+    async def _is_admin(self, message: IncomingMessage) -> bool:
+        key = f"{message.platform}:{message.user_id}"
+        if key in self.deps.admin_keys:
+            return True
+        async with self.deps.uow_factory() as uow:
+            if key in await uow.admins.list():
+                return True
+        platform = self.deps.platform_admins.get(message.platform)
+        return platform is not None and await platform.is_admin(message)
+
+    async def _audit(self, ctx: CommandContext, command: CommandSpec) -> None:
+        detail = " ".join([ctx.args, *ctx.audit_detail]).strip()
+        async with self.deps.uow_factory() as uow:
+            await uow.audit.add(
+                AuditEntry(
+                    actor=ctx.actor,
+                    action=command.name,
+                    channel_id=ctx.channel.id,
+                    detail=detail[:1000],
+                )
+            )
+            await uow.commit()
+
+    async def _reply(self, message: IncomingMessage, channel: Channel, text: str) -> None:
+        adapter = self.deps.adapters.get(channel.platform)
+        if adapter is None:
+            log.warning("no %s adapter to reply with", channel.platform)
+            return
+        try:
+            await adapter.send_text(channel, text, thread_id=message.thread_id)
+        except DeliveryError as exc:
+            log.warning("reply to %s failed: %s", channel.key, exc)

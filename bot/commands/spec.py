@@ -1,0 +1,78 @@
+"""How a command is declared: name, usage, help in both languages, who may run it."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from bot.domain.channels import Channel
+from bot.domain.languages import Lang
+from bot.domain.messages import IncomingMessage
+
+if TYPE_CHECKING:
+    from bot.commands.deps import CommandDeps
+
+
+@dataclass(frozen=True)
+class Say:
+    """A reply written in both languages; the chat's choice decides what is sent."""
+
+    hi: str
+    en: str
+
+    def render(self, choice: str) -> str:
+        """Hindi, English, or both (Hindi first) for a chat that chose both."""
+        if choice == "hi":
+            return self.hi
+        if choice == "en" or self.hi == self.en:
+            return self.en
+        return f"{self.hi}\n\n{self.en}".strip()
+
+    def __add__(self, other: Say) -> Say:
+        return Say(hi=f"{self.hi}\n{other.hi}", en=f"{self.en}\n{other.en}")
+
+
+@dataclass
+class CommandContext:
+    """Everything a command needs about the message it answers."""
+
+    message: IncomingMessage
+    channel: Channel
+    args: str
+    is_admin: bool
+    deps: CommandDeps
+    now: datetime
+    actor: str = ""
+    audit_detail: list[str] = field(default_factory=list)
+
+    @property
+    def lang(self) -> Lang:
+        """The single language for text that cannot be given in both (e.g. an answer)."""
+        return "en" if self.channel.language == "en" else "hi"
+
+
+Handler = Callable[[CommandContext], Awaitable[Say]]
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    """One command: declared once, listed by `help`, permission enforced by the router."""
+
+    name: str
+    usage: str
+    help: Mapping[Lang, str]
+    example: str
+    run: Handler
+    admin_only: bool = False
+    rate_limited: bool = False
+    aliases: tuple[str, ...] = ()
+
+
+class UsageError(Exception):
+    """Bad arguments: the router answers with the reason and an example of correct use."""
+
+    def __init__(self, reason: Say) -> None:
+        super().__init__(reason.en)
+        self.reason = reason

@@ -1,0 +1,214 @@
+"""Commands every member of a chat may use: subscribe, tune, get a digest, ask."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.commands.spec import CommandContext, Say, UsageError
+from bot.domain.channels import ConversationTurn, Subscription
+from bot.domain.languages import langs_of, parse_lang_choice
+from bot.scheduler.schedules import ScheduleError, next_runs, parse_schedule, zone
+from bot.services.publish import publish
+from bot.services.questions import answer_question
+
+DEFAULT_SCHEDULE = "daily 08:00"
+
+
+async def _subscription(ctx: CommandContext) -> Subscription | None:
+    assert ctx.channel.id is not None
+    async with ctx.deps.uow_factory() as uow:
+        return await uow.channels.get_subscription(ctx.channel.id)
+
+
+async def _save(ctx: CommandContext, subscription: Subscription | None = None) -> None:
+    async with ctx.deps.uow_factory() as uow:
+        await uow.channels.update(ctx.channel)
+        if subscription is not None:
+            await uow.channels.save_subscription(subscription)
+        await uow.commit()
+
+
+def _next_three(schedule: str, timezone: str, ctx: CommandContext) -> str:
+    trigger = parse_schedule(schedule, timezone)
+    if trigger is None:
+        return "—"
+    runs = next_runs(trigger, ctx.now.astimezone(zone(timezone)), 3)
+    return ", ".join(r.strftime("%a %d %b %H:%M") for r in runs) + f" ({timezone})"
+
+
+async def start(ctx: CommandContext) -> Say:
+    """Greet and say what to do first."""
+    return Say(
+        hi="नमस्ते! मैं हिंदी और अंग्रेज़ी में समाचार सार भेजता हूँ। शुरू करने के लिए: "
+        "/subscribe both — सभी आदेश: /help",
+        en="Hello! I post news digests in Hindi and English. To start: /subscribe both — "
+        "every command: /help",
+    )
+
+
+async def subscribe(ctx: CommandContext) -> Say:
+    """Subscribe this chat (daily 08:00 in its time zone unless a schedule was set)."""
+    try:
+        choice = parse_lang_choice(ctx.args or ctx.channel.language)
+    except ValueError:
+        raise UsageError(Say(hi="भाषा hi, en या both लिखें।", en="Use hi, en or both.")) from None
+    assert ctx.channel.id is not None
+    existing = await _subscription(ctx)
+    sub = existing or Subscription(
+        channel_id=ctx.channel.id,
+        schedule=DEFAULT_SCHEDULE,
+        timezone=ctx.channel.timezone or ctx.deps.default_timezone,
+    )
+    sub.languages, sub.active, sub.paused_reason = choice, True, None
+    ctx.channel.language, ctx.channel.active = choice, True
+    await _save(ctx, sub)
+    runs = _next_three(sub.schedule, sub.timezone, ctx)
+    return Say(
+        hi=f"सदस्यता हो गई ({choice}, {sub.schedule})। अगले सार: {runs}",
+        en=f"Subscribed ({choice}, {sub.schedule}). Next digests: {runs}",
+    )
+
+
+async def unsubscribe(ctx: CommandContext) -> Say:
+    """Stop scheduled digests (questions still work)."""
+    sub = await _subscription(ctx)
+    if sub is None or not sub.active:
+        return Say(hi="यह चैट सदस्य नहीं है।", en="This chat is not subscribed.")
+    sub.active, sub.paused_reason = False, "unsubscribed"
+    await _save(ctx, sub)
+    return Say(hi="सदस्यता समाप्त। फिर से: /subscribe", en="Unsubscribed. To come back: /subscribe")
+
+
+async def lang(ctx: CommandContext) -> Say:
+    """Choose hi, en or both for digests and replies."""
+    try:
+        choice = parse_lang_choice(ctx.args)
+    except ValueError:
+        raise UsageError(
+            Say(hi=f"अज्ञात भाषा '{ctx.args}'।", en=f"Unknown language '{ctx.args}'.")
+        ) from None
+    ctx.channel.language = choice
+    sub = await _subscription(ctx)
+    if sub is not None:
+        sub.languages = choice
+    await _save(ctx, sub)
+    return Say(hi=f"भाषा: {choice}", en=f"Language: {choice}")
+
+
+async def schedule(ctx: CommandContext) -> Say:
+    """Set when digests come; echo the next three times in the chat's time zone."""
+    if not ctx.args:
+        raise UsageError(Say(hi="समय लिखें।", en="Say when."))
+    sub = await _subscription(ctx)
+    timezone = sub.timezone if sub else (ctx.channel.timezone or ctx.deps.default_timezone)
+    try:
+        parse_schedule(ctx.args, timezone)
+    except ScheduleError as err:
+        raise UsageError(Say(hi=f"समझ नहीं आया: {err}", en=str(err))) from None
+    assert ctx.channel.id is not None
+    sub = sub or Subscription(
+        channel_id=ctx.channel.id, languages=ctx.channel.language, timezone=timezone
+    )
+    sub.schedule, sub.active = " ".join(ctx.args.split()), True
+    await _save(ctx, sub)
+    runs = _next_three(sub.schedule, timezone, ctx)
+    return Say(
+        hi=f"समय-सारणी: {sub.schedule}। अगले सार: {runs}",
+        en=f"Schedule: {sub.schedule}. Next digests: {runs}",
+    )
+
+
+async def timezone(ctx: CommandContext) -> Say:
+    """Set the chat's IANA time zone (schedules follow it, DST included)."""
+    name = ctx.args.strip()
+    try:
+        zone(name)
+    except ScheduleError:
+        raise UsageError(
+            Say(hi=f"अज्ञात समय क्षेत्र '{name}'।", en=f"Unknown time zone '{name}'.")
+        ) from None
+    ctx.channel.timezone = name
+    sub = await _subscription(ctx)
+    if sub is not None:
+        sub.timezone = name
+    await _save(ctx, sub)
+    runs = _next_three(sub.schedule, name, ctx) if sub else "—"
+    return Say(
+        hi=f"समय क्षेत्र: {name}। अगले सार: {runs}", en=f"Time zone: {name}. Next digests: {runs}"
+    )
+
+
+async def digest_now(ctx: CommandContext) -> Say:
+    """Compose and post a digest of the last 24 hours to this chat now."""
+    report = await publish(
+        ctx.deps.uow_factory,
+        ctx.deps.maker,
+        ctx.deps.adapters,
+        [(ctx.channel, langs_of(ctx.channel.language))],
+        now=ctx.now,
+        since=timedelta(hours=24),
+    )
+    if not any(report.digests.values()):
+        return Say(hi="पिछले 24 घंटों में कोई नया लेख नहीं।", en="No new articles in the last 24 hours.")
+    if report.delivery.failed:
+        return Say(
+            hi="सार भेजा नहीं जा सका; एडमिन को सूचित किया गया।",
+            en="The digest could not be posted; the admins were told.",
+        )
+    return (
+        Say(hi="", en="")
+        if report.delivery.sent
+        else Say(hi="सार कतार में है, जल्द आएगा।", en="The digest is queued and will arrive shortly.")
+    )
+
+
+async def sources(ctx: CommandContext) -> Say:
+    """List sources with their health."""
+    async with ctx.deps.uow_factory() as uow:
+        items = await uow.sources.list()
+    if not items:
+        return Say(
+            hi="अभी कोई स्रोत नहीं। एडमिन जोड़ें: /addsource URL",
+            en="No sources yet. An admin can add one: /addsource URL",
+        )
+    lines = []
+    for s in items:
+        state = "✓" if s.enabled and not s.consecutive_failures else ("⏸" if not s.enabled else "⚠")
+        error = f" — {s.last_error[:80]}" if s.last_error else ""
+        lines.append(f"{s.id}. {state} {s.name}{error}")
+    text = "\n".join(lines)
+    return Say(hi=f"स्रोत:\n{text}", en=f"Sources:\n{text}")
+
+
+async def ask(ctx: CommandContext) -> Say:
+    """Answer from stored articles; a reply to a digest asks about that digest's articles."""
+    question = ctx.args.strip()
+    if not question:
+        raise UsageError(Say(hi="प्रश्न लिखें।", en="Write a question."))
+    assert ctx.channel.id is not None
+    digest_id = None
+    if ctx.message.reply_to_message_id:
+        async with ctx.deps.uow_factory() as uow:
+            digest_id = await uow.deliveries.digest_for_message(
+                ctx.channel.id, ctx.message.reply_to_message_id
+            )
+    answer = await answer_question(
+        ctx.deps.uow_factory, question, ctx.lang, digest_id=digest_id, answerer=ctx.deps.answerer
+    )
+    links = "\n".join(f"[{n}] {c.title} — {c.url}" for n, c in enumerate(answer.citations, 1))
+    text = f"{answer.text}\n\n{links}".strip()
+    async with ctx.deps.uow_factory() as uow:
+        await uow.conversations.add(
+            ConversationTurn(
+                channel_id=ctx.channel.id,
+                user_id=ctx.message.user_id,
+                question=question,
+                answer=text,
+                lang=ctx.lang,
+                digest_id=digest_id,
+                thread_id=ctx.message.thread_id,
+                cited_article_ids=[c.article_id for c in answer.citations if c.article_id],
+            )
+        )
+        await uow.commit()
+    return Say(hi=text, en=text)
