@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -19,6 +19,9 @@ from bot.sources.base import SourceReader
 from bot.summarize.base import DigestComposer, Summarizer
 from storage.db import make_engine
 from storage.uow import make_uow_factory
+
+if TYPE_CHECKING:
+    from bot.commands.router import CommandRouter
 
 
 @dataclass
@@ -113,3 +116,21 @@ def build_app(
         if adapters is not None
         else build_adapters(settings, console or sys.stdout),
     )
+
+
+def build_router(app: App) -> CommandRouter:
+    """The command core over the app's edges: what chat messages are routed through."""
+    from bot.commands.deps import CommandDeps
+    from bot.commands.registry import all_commands
+    from bot.commands.router import CommandRouter
+    from bot.services.publish import DigestMaker
+
+    deps = CommandDeps(
+        uow_factory=app.uow_factory,
+        reader=app.reader,
+        maker=DigestMaker(app.summarizer, app.fallback, app.composer),
+        adapters=app.adapters,
+        admin_keys=app.settings.admin_keys,
+        default_timezone=app.settings.timezone,
+    )
+    return CommandRouter(deps, all_commands())

@@ -94,3 +94,24 @@ def test_sigterm_stops_cleanly_within_ten_seconds_and_logs_no_token(
     assert "stopped" in output
     assert FAKE_TOKEN not in output
     assert FAKE_TOKEN.split(":")[1] not in output
+
+
+def test_a_second_service_on_the_same_sqlite_file_is_refused(
+    service: tuple[subprocess.Popen[str], int], tmp_path: Path
+) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "SLACK_"))}
+    env |= {
+        "DIGESTBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}",
+        "DIGESTBOT_HTTP_PORT": str(_free_port()),
+    }
+    second = subprocess.run(
+        [sys.executable, "-m", "bot", "run"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert second.returncode == 1
+    assert "another `digestbot run` already uses" in second.stderr
+    assert "PostgreSQL" in second.stderr
