@@ -206,6 +206,10 @@ class DeliveryRow(Base):
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = _created_at()
+    #: When the current sender claimed it: a `sending` row whose lease ran out is taken over.
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Parts of the digest the platform acknowledged, so a retry resumes after them.
+    parts_sent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class ConversationRow(Base):

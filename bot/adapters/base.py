@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Protocol
+from collections.abc import Awaitable, Callable, Sequence
+from typing import ClassVar, Protocol, TypeVar
 
 from bot.domain.channels import Channel, Platform
 from bot.domain.digests import Digest
+
+#: Called after each part the platform acknowledged: (part number from 1, parts in all, the
+#: part's message ids). The ledger stores progress here, so a crash or a failure on a later
+#: part never makes a retry send this part again.
+OnPart = Callable[[int, int, list[str]], Awaitable[None]]
+
+_Part = TypeVar("_Part")
 
 
 class ChatAdapter(Protocol):
@@ -21,8 +29,20 @@ class ChatAdapter(Protocol):
     #: Messages per second the platform allows in one chat.
     per_chat_rate: ClassVar[float]
 
-    async def send_digest(self, channel: Channel, digest: Digest) -> list[str]:
-        """Post a digest (split into numbered parts when needed); returns the message ids."""
+    async def send_digest(
+        self,
+        channel: Channel,
+        digest: Digest,
+        *,
+        skip_parts: int = 0,
+        on_part: OnPart | None = None,
+    ) -> list[str]:
+        """Post a digest, split into numbered parts when needed; returns the new message ids.
+
+        The first `skip_parts` parts were delivered by an earlier attempt and are not sent
+        again (rendering is deterministic, so part k is the same part every time). `on_part`
+        is awaited after each part is acknowledged, before the next one is sent.
+        """
 
     async def send_text(
         self, channel: Channel, text: str, *, thread_id: str | None = None
@@ -31,3 +51,24 @@ class ChatAdapter(Protocol):
 
     async def aclose(self) -> None:
         """Release connections."""
+
+
+async def send_parts(
+    parts: Sequence[_Part],
+    send: Callable[[_Part], Awaitable[list[str]]],
+    *,
+    skip_parts: int = 0,
+    on_part: OnPart | None = None,
+) -> list[str]:
+    """Send `parts` in order from `skip_parts` on, reporting each acknowledged one to `on_part`.
+
+    Written once for every adapter, so resuming a partly delivered digest means the same
+    thing on every platform. Returns the message ids of the parts sent by this call.
+    """
+    ids: list[str] = []
+    for number, part in enumerate(parts[skip_parts:], start=skip_parts + 1):
+        part_ids = await send(part)
+        ids += part_ids
+        if on_part is not None:
+            await on_part(number, len(parts), part_ids)
+    return ids

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from typing import ClassVar, TextIO
 
+from bot.adapters.base import OnPart, send_parts
 from bot.adapters.render.console import render_console
 from bot.domain.channels import Channel, Platform
 from bot.domain.digests import Digest
@@ -26,9 +27,22 @@ class ConsoleAdapter:
         self._stream.flush()
         return [f"console-{next(self._ids)}"]
 
-    async def send_digest(self, channel: Channel, digest: Digest) -> list[str]:
-        """Print the digest as plain text; the id is a running number."""
-        return self._write(render_console(digest))
+    async def send_digest(
+        self,
+        channel: Channel,
+        digest: Digest,
+        *,
+        skip_parts: int = 0,
+        on_part: OnPart | None = None,
+    ) -> list[str]:
+        """Print the digest as plain text (one part); the id is a running number."""
+
+        async def write(text: str) -> list[str]:
+            return self._write(text)
+
+        return await send_parts(
+            [render_console(digest)], write, skip_parts=skip_parts, on_part=on_part
+        )
 
     async def send_text(
         self, channel: Channel, text: str, *, thread_id: str | None = None

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 
+from bot.adapters.base import OnPart, send_parts
 from bot.adapters.render.markdown import render_markdown
 from bot.domain.channels import Channel, Platform
 from bot.domain.digests import Digest
@@ -54,11 +55,24 @@ class MarkdownFileAdapter:
             return path / REPLIES_FILE
         return path.parent / REPLIES_FILE if "{lang}" in path.name else path
 
-    async def send_digest(self, channel: Channel, digest: Digest) -> list[str]:
-        """Replace the file with the rendered digest; the id is the file's path."""
+    async def send_digest(
+        self,
+        channel: Channel,
+        digest: Digest,
+        *,
+        skip_parts: int = 0,
+        on_part: OnPart | None = None,
+    ) -> list[str]:
+        """Replace the file with the rendered digest (one part); the id is the file's path."""
         path = self.digest_path(channel, digest.lang)
-        await _run(_write_atomically, path, render_markdown(digest))
-        return [str(path)]
+
+        async def write(text: str) -> list[str]:
+            await _run(_write_atomically, path, text)
+            return [str(path)]
+
+        return await send_parts(
+            [render_markdown(digest)], write, skip_parts=skip_parts, on_part=on_part
+        )
 
     async def send_text(
         self, channel: Channel, text: str, *, thread_id: str | None = None

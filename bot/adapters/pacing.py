@@ -4,17 +4,21 @@ Telegram allows about 30 messages a second per bot, one a second per chat and 20
 per group; Slack about one a second per channel. Each limit is "at most `count` sends in
 any `per_seconds` window", so the pacer keeps the times of the last `count` sends per key
 (a sliding window) rather than a refilling bucket, which would allow a burst on top of a
-full window. Limits belong to a bot token, not to an adapter instance, so adapters take
-`shared_pacer(platform, token, ...)`: one pacer per token for the whole process.
+full window. Adapters send inside `async with pacer.slot(chat):`, so a send is timed by
+when its answer arrived (see `Pacer`). Limits belong to a bot token, not to an adapter
+instance, so adapters take `shared_pacer(platform, token, ...)`: one pacer per token for
+the whole process.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
+import math
 import time
-from collections import deque
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 
@@ -47,21 +51,42 @@ def is_telegram_group(chat: str) -> bool:
 
 
 class _Window:
+    """The last `count` sends under one limit, each stamped when its answer came back.
+
+    A send in flight holds its slot with an infinite stamp; a new send takes the slot with
+    the oldest stamp once that stamp is `per_seconds` old.
+    """
+
     def __init__(self, rate: Rate) -> None:
         self.rate = rate
-        self.sent: deque[float] = deque(maxlen=rate.count)
+        self.stamps: list[float] = []
 
     def next_free(self, margin: float) -> float:
-        if len(self.sent) < self.rate.count:
+        if len(self.stamps) < self.rate.count:
             return 0.0
-        return self.sent[0] + self.rate.per_seconds + margin
+        return min(self.stamps) + self.rate.per_seconds + margin
+
+    def take(self) -> int:
+        if len(self.stamps) < self.rate.count:
+            self.stamps.append(math.inf)
+            return len(self.stamps) - 1
+        index = self.stamps.index(min(self.stamps))
+        self.stamps[index] = math.inf
+        return index
+
+    def release(self, index: int, at: float) -> None:
+        self.stamps[index] = at
 
 
 class Pacer:
-    """Waits before each send until every limit that applies to the chat has room.
+    """Holds each send until every limit that applies to the chat has room.
 
-    `margin` is added to each window, so small differences in when the platform sees a
-    request (network jitter) do not turn into refusals.
+    A send counts from the moment its answer arrives, not from when it started: the platform
+    saw the request somewhere in between, so spacing from the answer keeps the platform's
+    own count within the limit however much the request was delayed on the way (a busy
+    event loop, network jitter), without a guessed safety margin. The cost is one round
+    trip per window, small next to a one-second window. `margin` is added on top, for
+    clock granularity.
     """
 
     def __init__(
@@ -69,7 +94,7 @@ class Pacer:
         policy: PacingPolicy,
         *,
         is_group: Callable[[str], bool] = is_telegram_group,
-        margin: float = 0.05,
+        margin: float = 0.005,
     ) -> None:
         self.policy = policy
         self._is_group = is_group
@@ -77,6 +102,7 @@ class Pacer:
         self._overall = _Window(policy.overall) if policy.overall else None
         self._chats: dict[str, _Window] = {}
         self._groups: dict[str, _Window] = {}
+        self._changed = asyncio.Condition()
         self.waited_seconds = 0.0
 
     def _windows(self, chat: str) -> list[_Window]:
@@ -87,18 +113,35 @@ class Pacer:
             windows.append(self._overall)
         return windows
 
+    @asynccontextmanager
+    async def slot(self, chat: str) -> AsyncIterator[None]:
+        """Wait for room, then send inside the block; the send counts from leaving it."""
+        windows = self._windows(chat)
+        async with self._changed:
+            while True:
+                now = time.monotonic()
+                ready_at = max(window.next_free(self._margin) for window in windows)
+                if ready_at <= now:
+                    taken = [(window, window.take()) for window in windows]
+                    break
+                timeout = ready_at - now if ready_at < math.inf else None
+                started = now
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._changed.wait(), timeout)
+                self.waited_seconds += time.monotonic() - started
+        try:
+            yield
+        finally:
+            done = time.monotonic()
+            for window, index in taken:
+                window.release(index, done)
+            async with self._changed:
+                self._changed.notify_all()
+
     async def wait(self, chat: str) -> None:
         """Return once a message to `chat` may be sent, and count it as sent now."""
-        windows = self._windows(chat)
-        while True:
-            now = time.monotonic()
-            ready_at = max(window.next_free(self._margin) for window in windows)
-            if ready_at <= now:
-                for window in windows:
-                    window.sent.append(now)
-                return
-            self.waited_seconds += ready_at - now
-            await asyncio.sleep(ready_at - now)
+        async with self.slot(chat):
+            pass
 
 
 _SHARED: dict[tuple[str, str], Pacer] = {}

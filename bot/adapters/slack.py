@@ -15,9 +15,11 @@ import aiohttp
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.adapters.base import OnPart, send_parts
 from bot.adapters.pacing import SLACK_PACING, Pacer, shared_pacer
 from bot.adapters.render.slack_blocks import (
     SECTION_MAX,
+    SlackMessage,
     render_slack_messages,
     split_mrkdwn_text,
 )
@@ -73,12 +75,21 @@ class SlackAdapter:
         self.rate_limit_retries = rate_limit_retries
         self.rate_limited = 0
 
-    async def send_digest(self, channel: Channel, digest: Digest) -> list[str]:
-        """Post each message of the rendered digest; returns their `ts` values."""
-        return [
-            await self._post(channel.address, blocks=message.blocks, text=message.text)
-            for message in render_slack_messages(digest)
-        ]
+    async def send_digest(
+        self,
+        channel: Channel,
+        digest: Digest,
+        *,
+        skip_parts: int = 0,
+        on_part: OnPart | None = None,
+    ) -> list[str]:
+        """Post the rendered messages in order from `skip_parts` on; returns their `ts`."""
+
+        async def post(message: SlackMessage) -> list[str]:
+            return [await self._post(channel.address, blocks=message.blocks, text=message.text)]
+
+        messages = render_slack_messages(digest)
+        return await send_parts(messages, post, skip_parts=skip_parts, on_part=on_part)
 
     async def send_text(
         self, channel: Channel, text: str, *, thread_id: str | None = None
@@ -95,11 +106,11 @@ class SlackAdapter:
     async def _post(self, address: str, **fields: Any) -> str:
         attempt = 0
         while True:
-            await self.pacer.wait(address)
             try:
-                response = await self.client.chat_postMessage(
-                    channel=address, unfurl_links=False, unfurl_media=False, **fields
-                )
+                async with self.pacer.slot(address):
+                    response = await self.client.chat_postMessage(
+                        channel=address, unfurl_links=False, unfurl_media=False, **fields
+                    )
                 return str(response["ts"])
             except SlackApiError as exc:
                 if exc.response.status_code != 429:

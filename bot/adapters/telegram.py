@@ -28,6 +28,7 @@ from telegram.error import (
     TelegramError,
 )
 
+from bot.adapters.base import OnPart, send_parts
 from bot.adapters.pacing import TELEGRAM_PACING, Pacer, shared_pacer
 from bot.adapters.render.telegram_html import (
     TELEGRAM_MAX_LEN,
@@ -77,12 +78,21 @@ class TelegramAdapter:
         self.flood_waits = 0
         self.plain_fallbacks = 0
 
-    async def send_digest(self, channel: Channel, digest: Digest) -> list[str]:
-        """Send each part of the rendered digest in order; returns their message ids."""
-        ids: list[str] = []
-        for part in render_telegram_parts(digest, limit=self.max_message_len):
-            ids += await self._send_part(channel.address, part)
-        return ids
+    async def send_digest(
+        self,
+        channel: Channel,
+        digest: Digest,
+        *,
+        skip_parts: int = 0,
+        on_part: OnPart | None = None,
+    ) -> list[str]:
+        """Send the rendered parts in order from `skip_parts` on; returns their message ids."""
+
+        async def send(part: TelegramPart) -> list[str]:
+            return await self._send_part(channel.address, part)
+
+        parts = render_telegram_parts(digest, limit=self.max_message_len)
+        return await send_parts(parts, send, skip_parts=skip_parts, on_part=on_part)
 
     async def send_text(
         self, channel: Channel, text: str, *, thread_id: str | None = None
@@ -125,15 +135,15 @@ class TelegramAdapter:
         )
         attempt = 0
         while True:
-            await self.pacer.wait(address)
             try:
-                message = await self.bot.send_message(
-                    chat_id=chat_id,
-                    text=text,
-                    parse_mode=parse_mode,
-                    link_preview_options=_NO_PREVIEW,
-                    reply_parameters=reply,
-                )
+                async with self.pacer.slot(address):
+                    message = await self.bot.send_message(
+                        chat_id=chat_id,
+                        text=text,
+                        parse_mode=parse_mode,
+                        link_preview_options=_NO_PREVIEW,
+                        reply_parameters=reply,
+                    )
                 return str(message.message_id)
             except RetryAfter as exc:
                 wait = _retry_after_seconds(exc)

@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 
 import httpx
 
+from bot.adapters.base import OnPart, send_parts
 from bot.adapters.render.markdown import render_markdown
 from bot.domain.channels import Channel, Platform
 from bot.domain.digests import Digest
@@ -56,15 +57,26 @@ class WebhookAdapter:
         )
         self._ids = itertools.count(1)
 
-    async def send_digest(self, channel: Channel, digest: Digest) -> list[str]:
-        """POST `{"type": "digest", "digest": {...}, "markdown": "..."}`."""
+    async def send_digest(
+        self,
+        channel: Channel,
+        digest: Digest,
+        *,
+        skip_parts: int = 0,
+        on_part: OnPart | None = None,
+    ) -> list[str]:
+        """POST `{"type": "digest", "digest": {...}, "markdown": "..."}` (one part)."""
         body = {
             "type": "digest",
             "channel": channel.key,
             "digest": digest_payload(digest),
             "markdown": render_markdown(digest),
         }
-        return await self._post(channel, body)
+
+        async def post(part: dict[str, Any]) -> list[str]:
+            return await self._post(channel, part)
+
+        return await send_parts([body], post, skip_parts=skip_parts, on_part=on_part)
 
     async def send_text(
         self, channel: Channel, text: str, *, thread_id: str | None = None

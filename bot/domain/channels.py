@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal
 
 from bot.domain.languages import LangChoice
@@ -47,9 +47,19 @@ class Subscription:
     id: int | None = None
 
 
+#: How long a sender owns a delivery it claimed: past this, a `sending` row is presumed left
+#: behind by a crashed process and another sender takes it over.
+DELIVERY_LEASE = timedelta(minutes=5)
+
+
 @dataclass
 class Delivery:
-    """One digest to one channel, moving pending → sending → sent or failed; survives restarts."""
+    """One digest to one channel, moving pending → sending → sent or failed; survives restarts.
+
+    `message_ids` holds every message the platform acknowledged so far and `parts_sent` how
+    many parts of the digest they cover, so a retry after a failure on part k resumes at k.
+    `claimed_at` starts the sender's lease (see `DELIVERY_LEASE`).
+    """
 
     digest_id: int
     channel_id: int
@@ -59,6 +69,8 @@ class Delivery:
     message_ids: list[str] = field(default_factory=list)
     next_attempt_at: datetime | None = None
     sent_at: datetime | None = None
+    parts_sent: int = 0
+    claimed_at: datetime | None = None
     id: int | None = None
 
 

@@ -8,12 +8,19 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from types import TracebackType
 from typing import Protocol, Self
 
 from bot.domain.articles import Article, Summary
-from bot.domain.channels import AuditEntry, Channel, ConversationTurn, Delivery, Subscription
+from bot.domain.channels import (
+    DELIVERY_LEASE,
+    AuditEntry,
+    Channel,
+    ConversationTurn,
+    Delivery,
+    Subscription,
+)
 from bot.domain.digests import Digest
 from bot.domain.search import SearchHit
 from bot.domain.sources import Source
@@ -132,11 +139,27 @@ class DeliveryRepository(Protocol):
     async def create(self, digest_id: int, channel_id: int) -> Delivery:
         """A pending delivery; idempotent: an existing row for the pair is returned as it is."""
 
-    async def claim(self, now: datetime, *, limit: int = 100) -> list[Delivery]:
-        """Move due pending deliveries to `sending` and return them (SKIP LOCKED on PostgreSQL)."""
+    async def claim(
+        self, now: datetime, *, limit: int = 100, lease: timedelta = DELIVERY_LEASE
+    ) -> list[Delivery]:
+        """Move due deliveries to `sending` (lease starting at `now`) and return them.
+
+        Due means pending with no `next_attempt_at` in the future, or `sending` with a lease
+        older than `lease` (its sender crashed). Rows another claimer holds are skipped (SKIP
+        LOCKED on PostgreSQL), so two senders never share a delivery.
+        """
+
+    async def record_parts(
+        self, delivery_id: int, message_ids: Sequence[str], parts_sent: int, at: datetime
+    ) -> None:
+        """Store the parts acknowledged so far (all their message ids) and renew the lease.
+
+        Called after each part of a multi-part digest, so a crash or a failure on a later
+        part never makes a retry send the acknowledged parts again.
+        """
 
     async def mark_sent(self, delivery_id: int, message_ids: Sequence[str], at: datetime) -> None:
-        """Record success and the platform's message ids."""
+        """Record success and the platform's message ids (all parts)."""
 
     async def mark_failed(self, delivery_id: int, error: str, *, retry_at: datetime | None) -> None:
         """Record a failure: back to pending with `retry_at`, or finally failed when None."""

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, exists, func, or_, select, type_coerce, update
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select, type_coerce, update
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.channels import Delivery
+from bot.domain.channels import DELIVERY_LEASE, Delivery
 from storage.models import DeliveryRow
 from storage.repositories._dialect import insert_for, is_sqlite
 from storage.types import utcnow
@@ -32,6 +32,7 @@ class SqlDeliveryRepository:
                 status="pending",
                 attempts=0,
                 message_ids=[],
+                parts_sent=0,
                 created_at=utcnow(),
             )
             .on_conflict_do_nothing(index_elements=[DeliveryRow.digest_id, DeliveryRow.channel_id])
@@ -44,27 +45,33 @@ class SqlDeliveryRepository:
         assert row is not None, "the delivery was just inserted or already existed"
         return _to_delivery(row)
 
-    async def claim(self, now: datetime, *, limit: int = 100) -> builtins.list[Delivery]:
-        """Move due pending deliveries to `sending` (one more attempt each) and return them.
+    async def claim(
+        self, now: datetime, *, limit: int = 100, lease: timedelta = DELIVERY_LEASE
+    ) -> builtins.list[Delivery]:
+        """Move due deliveries to `sending` (one more attempt each, lease from `now`).
 
-        One UPDATE picks and moves the rows, so concurrent claimers never share a row; on
-        PostgreSQL rows another claimer holds are skipped (SKIP LOCKED) rather than waited for.
+        Due: pending and not waiting for a retry, or `sending` under a lease older than
+        `lease` (the sender crashed; a row without `claimed_at` predates leases and counts
+        as expired). One UPDATE picks and moves the rows, so concurrent claimers never share
+        a row; on PostgreSQL rows another claimer holds are skipped (SKIP LOCKED).
         """
-        due = (
-            select(DeliveryRow.id)
-            .where(
+        claimable = or_(
+            and_(
                 DeliveryRow.status == "pending",
                 or_(DeliveryRow.next_attempt_at.is_(None), DeliveryRow.next_attempt_at <= now),
-            )
-            .order_by(DeliveryRow.id)
-            .limit(limit)
+            ),
+            and_(
+                DeliveryRow.status == "sending",
+                or_(DeliveryRow.claimed_at.is_(None), DeliveryRow.claimed_at <= now - lease),
+            ),
         )
+        due = select(DeliveryRow.id).where(claimable).order_by(DeliveryRow.id).limit(limit)
         if not is_sqlite(self._session):
             due = due.with_for_update(skip_locked=True)
         claimed = await self._session.scalars(
             update(DeliveryRow)
-            .where(DeliveryRow.id.in_(due), DeliveryRow.status == "pending")
-            .values(status="sending", attempts=DeliveryRow.attempts + 1)
+            .where(DeliveryRow.id.in_(due), claimable)
+            .values(status="sending", attempts=DeliveryRow.attempts + 1, claimed_at=now)
             .returning(DeliveryRow.id)
             .execution_options(synchronize_session=False)
         )
@@ -75,6 +82,17 @@ class SqlDeliveryRepository:
             select(DeliveryRow).where(DeliveryRow.id.in_(ids)).order_by(DeliveryRow.id)
         )
         return [_to_delivery(row) for row in rows]
+
+    async def record_parts(
+        self, delivery_id: int, message_ids: Sequence[str], parts_sent: int, at: datetime
+    ) -> None:
+        """Store the acknowledged parts and their message ids; the lease restarts at `at`."""
+        await self._set(
+            delivery_id,
+            message_ids=[str(m) for m in message_ids],
+            parts_sent=parts_sent,
+            claimed_at=at,
+        )
 
     async def mark_sent(self, delivery_id: int, message_ids: Sequence[str], at: datetime) -> None:
         """Record success and the platform's message ids."""
@@ -140,4 +158,6 @@ def _to_delivery(row: DeliveryRow) -> Delivery:
         message_ids=list(row.message_ids),
         next_attempt_at=row.next_attempt_at,
         sent_at=row.sent_at,
+        parts_sent=row.parts_sent,
+        claimed_at=row.claimed_at,
     )

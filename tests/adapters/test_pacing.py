@@ -117,3 +117,31 @@ async def test_a_slack_burst_to_one_channel_gets_no_429() -> None:
         await asyncio.gather(*(adapter.send_text(channel, f"m{i}") for i in range(20)))
     assert fake.rate_limited == 0 and adapter.rate_limited == 0
     assert len(fake.posts_to("C0BURST")) == 20
+
+
+async def test_a_send_counts_from_its_answer_so_a_slow_request_delays_the_next() -> None:
+    pacer = Pacer(PacingPolicy(per_chat=Rate(1, 0.2)), margin=0)
+    start = time.monotonic()
+    async with pacer.slot("a"):
+        await asyncio.sleep(0.3)  # the request was slow on its way and back
+    await pacer.wait("a")
+    assert time.monotonic() - start >= 0.5
+
+
+async def test_a_send_in_flight_holds_its_place_in_the_overall_limit() -> None:
+    pacer = Pacer(PacingPolicy(per_chat=Rate(5, 1.0), overall=Rate(2, 0.1)), margin=0)
+    answered = asyncio.Event()
+
+    async def slow_send(chat: str) -> None:
+        async with pacer.slot(chat):
+            await answered.wait()
+
+    sends = [asyncio.create_task(slow_send(c)) for c in ("a", "b")]
+    third = asyncio.create_task(pacer.wait("c"))
+    await asyncio.sleep(0.3)
+    assert not third.done()  # both slots are busy for longer than the window
+    answered.set()
+    await asyncio.gather(*sends)
+    started = time.monotonic()
+    await asyncio.wait_for(third, 1)
+    assert 0.05 <= time.monotonic() - started < 0.5

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
 from collections.abc import Iterator
 
 import pytest
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.redact import SecretRedactor, install_redaction
 from bot.adapters.slack import SlackAdapter
+from bot.adapters.slack_events import SlackSocketMode
 from bot.adapters.telegram import TelegramAdapter
+from bot.adapters.telegram_updates import TelegramUpdates
 from bot.domain.channels import Channel
 from bot.errors import DeliveryError
+from tests.adapters import slack_recorded as recorded
 from tests.adapters.conftest import SLACK_TOKEN, TELEGRAM_TOKEN, fast_pacer
+from tests.adapters.receivers import RecordingHandler
 from tests.adapters.samples import tricky_digest
 from tests.fakes.slack_server import FakeSlackServer
 from tests.fakes.telegram_server import FakeTelegramServer
@@ -96,3 +102,33 @@ def test_installing_twice_extends_the_one_filter() -> None:
         assert first.redact("one two three") == "[redacted] [redacted] three"
     finally:
         logging.getLogger().removeHandler(handler)
+
+
+async def test_tokens_never_appear_in_debug_logs_of_receiving(debug_log: io.StringIO) -> None:
+    install_redaction([TELEGRAM_TOKEN, SLACK_TOKEN, recorded.APP_TOKEN])
+    handler = RecordingHandler()
+    async with FakeTelegramServer(TELEGRAM_TOKEN) as telegram_fake:
+        telegram = TelegramAdapter(TELEGRAM_TOKEN, base_url=telegram_fake.base_url)
+        updates = TelegramUpdates(telegram.bot, handler, poll_timeout=1)
+        stop = asyncio.Event()
+        polling = asyncio.create_task(updates.run_polling(stop))
+        telegram_fake.push_message(1001, "/help")
+        await handler.wait_for(1)
+        stop.set()
+        await polling
+        await telegram.aclose()
+    async with FakeSlackServer(SLACK_TOKEN, app_token=recorded.APP_TOKEN) as slack_fake:
+        client = AsyncWebClient(token=SLACK_TOKEN, base_url=slack_fake.base_url)
+        socket = SlackSocketMode(handler, app_token=recorded.APP_TOKEN, web_client=client)
+        stop = asyncio.Event()
+        running = asyncio.create_task(socket.run(stop))
+        await slack_fake.wait_for_ack(
+            slack_fake.push_envelope("events_api", recorded.event_callback(recorded.app_mention()))
+        )
+        stop.set()
+        await running
+
+    log = debug_log.getvalue()
+    assert "getUpdates" in log and "apps.connections.open" in log
+    for secret in (TELEGRAM_TOKEN, TELEGRAM_TOKEN.split(":")[1], SLACK_TOKEN, recorded.APP_TOKEN):
+        assert secret not in log

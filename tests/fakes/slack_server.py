@@ -13,6 +13,7 @@ Usage:
 
 from __future__ import annotations
 
+import asyncio
 import html
 import itertools
 import json
@@ -101,10 +102,21 @@ class SlackLimits:
 
 
 class FakeSlackServer:
-    """auth.test, chat.postMessage, chat.update, users.info and conversations.info."""
+    """auth.test, chat.postMessage, chat.update, users.info and conversations.info.
 
-    def __init__(self, token: str, *, limits: SlackLimits | None = None) -> None:
+    Given an `app_token`, also Socket Mode: apps.connections.open hands out the URL of a
+    local websocket that sends what `push_envelope` queues and records the acknowledgements.
+    """
+
+    def __init__(
+        self, token: str, *, limits: SlackLimits | None = None, app_token: str | None = None
+    ) -> None:
         self.token = token
+        self.app_token = app_token
+        self.socket_acks: list[str] = []
+        self._envelopes: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self._envelope_ids = itertools.count(1)
+        self._acked = asyncio.Condition()
         self.limits = limits or SlackLimits()
         self.posts: list[SlackPost] = []
         self.calls: list[str] = []
@@ -116,6 +128,7 @@ class FakeSlackServer:
         self._ts = itertools.count(1)
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._handle)
+        app.router.add_get("/socket", self._socket)
         self._server = TestServer(app, host="127.0.0.1")
 
     @property
@@ -156,7 +169,8 @@ class FakeSlackServer:
         self.calls.append(method)
         params = await _params(request)
         try:
-            if request.headers.get("Authorization") != f"Bearer {self.token}":
+            expected = self.app_token if method == "apps.connections.open" else self.token
+            if request.headers.get("Authorization") != f"Bearer {expected}":
                 raise _SlackError("invalid_auth")
             handler = getattr(self, "_api_" + method.replace(".", "_"), None)
             if handler is None:
@@ -167,6 +181,48 @@ class FakeSlackServer:
                 {"ok": False, "error": exc.error}, status=exc.status, headers=exc.headers
             )
         return web.json_response({"ok": True, **result})
+
+    def push_envelope(self, kind: str, payload: dict[str, Any]) -> str:
+        """Send a Socket Mode envelope (events_api, slash_commands, interactive); its id."""
+        envelope_id = f"env-{next(self._envelope_ids)}"
+        self._envelopes.put_nowait(
+            {
+                "envelope_id": envelope_id,
+                "type": kind,
+                "payload": payload,
+                "accepts_response_payload": kind != "events_api",
+            }
+        )
+        return envelope_id
+
+    async def wait_for_ack(self, envelope_id: str, timeout: float = 5.0) -> None:
+        """Return once the client acknowledged the envelope."""
+        async with asyncio.timeout(timeout), self._acked:
+            await self._acked.wait_for(lambda: envelope_id in self.socket_acks)
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        socket = web.WebSocketResponse()
+        await socket.prepare(request)
+        await socket.send_json({"type": "hello", "num_connections": 1})
+
+        async def forward() -> None:
+            while True:
+                await socket.send_json(await self._envelopes.get())
+
+        sender = asyncio.create_task(forward())
+        try:
+            async for frame in socket:
+                data = json.loads(frame.data) if isinstance(frame.data, str) else {}
+                if "envelope_id" in data:
+                    async with self._acked:
+                        self.socket_acks.append(str(data["envelope_id"]))
+                        self._acked.notify_all()
+        finally:
+            sender.cancel()
+        return socket
+
+    def _api_apps_connections_open(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"url": f"ws://127.0.0.1:{self._server.port}/socket"}
 
     def _api_auth_test(self, params: dict[str, Any]) -> dict[str, Any]:
         return {

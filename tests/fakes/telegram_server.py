@@ -83,6 +83,7 @@ class _Fault:
     kind: Fault
     times: int | None
     migrate_to: int
+    after: int = 0
 
 
 class _ApiError(Exception):
@@ -167,9 +168,10 @@ class FakeTelegramServer:
         *,
         times: int | None = None,
         migrate_to: int = -1001234567890,
+        after: int = 0,
     ) -> None:
-        """Make sends to this chat fail, every time or the next `times` times."""
-        self._faults[str(chat_id)] = _Fault(kind, times, migrate_to)
+        """Make sends to this chat fail, always or `times` times, once `after` sends passed."""
+        self._faults[str(chat_id)] = _Fault(kind, times, migrate_to, after)
 
     def set_member_status(self, chat_id: str | int, user_id: str | int, status: str) -> None:
         """What getChatMember answers: creator, administrator, member, left, kicked."""
@@ -294,6 +296,9 @@ class FakeTelegramServer:
     def _check_fault(self, chat: str, parse_mode: str | None) -> None:
         fault = self._faults.get(chat)
         if fault is None or (fault.kind == "cant_parse" and parse_mode is None):
+            return
+        if fault.after > 0:
+            fault.after -= 1
             return
         if fault.times is not None:
             fault.times -= 1
