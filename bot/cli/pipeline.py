@@ -24,7 +24,7 @@ from bot.domain.articles import Article
 from bot.domain.channels import Channel
 from bot.domain.languages import Lang, langs_of
 from bot.errors import DigestbotError
-from bot.services.ingest import IngestReport, ingest_due
+from bot.services.ingest import IngestReport, admin_pause_notice, ingest_due
 from bot.services.publish import DigestMaker, publish
 from bot.services.questions import answer_question
 from bot.text.similarity import content_hash
@@ -42,7 +42,13 @@ def ingest() -> None:
                     progress.update(task, total=total, advance=1, description=report.source_name)
 
                 reports = await ingest_due(
-                    bot.uow_factory, bot.reader, now=now(), on_progress=advance
+                    bot.uow_factory,
+                    bot.reader,
+                    now=now(),
+                    on_progress=advance,
+                    on_paused=admin_pause_notice(
+                        bot.adapters, bot.settings.admin_keys, bot.uow_factory
+                    ),
                 )
         if not reports:
             echo("no source is due (see `digestbot source list`)")

@@ -30,6 +30,19 @@ def _local_path(location: str) -> str:
     return str(path.resolve())
 
 
+def _refuse_file_url(location: str) -> None:
+    """`file://` URLs are refused: they are how a URL from elsewhere reaches the disk.
+
+    A feed or a chat message can carry one; an operator who means a local file types its
+    path, which is checked to exist and shown as the absolute path it resolves to.
+    """
+    if location.strip().lower().startswith("file:"):
+        raise DigestbotError(
+            f"cannot add {location}: file: URLs are refused, only http:// and https:// "
+            "are fetched; to add a local file, give its path (e.g. ./feed.xml)"
+        )
+
+
 @app.command("add")
 def add(
     location: Annotated[str, typer.Argument(help="Feed, page or sitemap URL, or a local file.")],
@@ -44,14 +57,16 @@ def add(
         interval = parse_since(every)
         if interval < timedelta(minutes=1):
             raise DigestbotError("--every must be at least 1m")
+        _refuse_file_url(location)
         async with opened_app() as bot:
             from bot.sources.reader import guess_kind
 
             kind = guess_kind(location)
-            url = _local_path(location) if kind == "file" else location
-            probe = await bot.reader.read(Source(url=url, name=name or url, kind=kind))
+            given = _local_path(location) if kind == "file" else location
+            probe = await bot.reader.probe(given, allow_files=True)
             if probe.error:
                 raise DigestbotError(f"cannot add {location}: {probe.error}")
+            url = probe.source_url
             source = Source(
                 url=url,
                 name=name or probe.title or url,

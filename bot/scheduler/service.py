@@ -19,7 +19,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot import metrics
 from bot.bootstrap import App
 from bot.scheduler.health import start_health_server
-from bot.services.ingest import ingest_due
+from bot.services.ingest import admin_pause_notice, ingest_due
 from bot.services.publish import DigestMaker, deliver_all
 from bot.services.scheduled import run_due_slots
 
@@ -47,7 +47,11 @@ class DigestService:
 
     async def ingest_tick(self) -> None:
         """Poll every due source once."""
-        for report in await ingest_due(self.app.uow_factory, self.app.reader, now=self.now()):
+        app = self.app
+        on_paused = admin_pause_notice(app.adapters, app.settings.admin_keys, app.uow_factory)
+        for report in await ingest_due(
+            app.uow_factory, app.reader, now=self.now(), on_paused=on_paused
+        ):
             metrics.ARTICLES_INGESTED.labels(report.source_name).inc(report.new)
             metrics.DUPLICATES.labels(report.source_name).inc(report.duplicates)
             if report.error:

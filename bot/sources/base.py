@@ -14,7 +14,9 @@ class SourceReader(Protocol):
         """Poll a source once, honouring its ETag/Last-Modified.
 
         Never raises for a bad feed or host: the failure is returned in `SourceFetch.error`
-        as one line that says what went wrong and what to do next.
+        as one line that says what went wrong and what to do next. Article texts are
+        cleaned (`bot.text.clean`), hence already normalized: ingest fingerprints them as
+        they are instead of normalizing each a second time.
         """
 
     async def extract(self, location: str) -> FetchedArticle:

@@ -64,6 +64,28 @@ async def test_unchanged_feed_answers_304_and_is_reported_not_modified(server: F
     assert server.requests[1].headers["If-Modified-Since"] == "Sun, 01 Nov 2026 08:00:00 GMT"
 
 
+async def test_304_and_redirect_answers_keep_the_connection_for_the_next_poll(
+    server: FakeWebServer, http
+):
+    peers: list[object] = []
+
+    async def feed(request: web.Request) -> web.StreamResponse:
+        assert request.transport is not None
+        peers.append(request.transport.get_extra_info("peername"))
+        if request.headers.get("If-None-Match") == '"v1"':
+            return web.Response(status=304, headers={"ETag": '"v1"'})
+        return web.Response(body=b"<rss/>", headers={"ETag": '"v1"'})
+
+    server.route("/feed.xml", feed)
+    server.redirect("/old.xml", "/feed.xml", status=301)
+
+    for _ in range(3):
+        assert (await http.get(server.url("/feed.xml"), etag='"v1"')).not_modified
+    assert (await http.get(server.url("/old.xml"), etag='"v1"')).not_modified
+
+    assert len(peers) == 4 and len(set(peers)) == 1
+
+
 async def test_gzip_body_is_decompressed(server: FakeWebServer, http):
     server.serve(
         "/feed.xml",

@@ -1,0 +1,368 @@
+"""Ingest throughput and steady-state polling cost, against feeds served from 127.0.0.1.
+
+(a) 200 feeds x 50 full-text items ingested end to end with `ingest_due` into SQLite and
+PostgreSQL, against the floor: a bare loop that only parses the same feed bytes with
+feedparser. (b) 10,000 feeds polled once where 98% answer 304 Not Modified: CPU seconds of
+the cycle (as a share of one core over a 10-minute interval) and peak RSS.
+
+The feed server runs in its own process and every measurement in a fresh child process, so
+each figure (CPU time, peak RSS) belongs to the ingesting process alone.
+
+Usage: python -m bench ingest        (or `python -m bench.ingest` for the table only)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import random
+import resource
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from html import escape
+from typing import Any
+
+from bench.harness import Section
+
+FEEDS, ITEMS = 200, 50
+#: PostgreSQL gets a quarter of the feeds, to keep the whole benchmark near five minutes.
+PG_FEEDS = 50
+STEADY_FEEDS, CHANGED_SHARE = 10_000, 0.02
+POSTGRES_URL = os.environ.get(
+    "DIGESTBOT_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+GOAL_RATIO, GOAL_CPU_SHARE, GOAL_RSS_MB = 1.5, 0.25, 200
+_VOCABULARY_EN = (
+    "government market monsoon rainfall cricket series investors model open source startup "
+    "budget election court ruling farmers prices growth report minister state city river "
+    "hospital school research data policy energy solar power railway airport bank loan"
+)
+_VOCABULARY_HI = (
+    "सरकार बाजार मानसून बारिश क्रिकेट श्रृंखला निवेशक मॉडल स्टार्टअप बजट चुनाव अदालत फैसला "
+    "किसान कीमत विकास रिपोर्ट मंत्री राज्य शहर नदी अस्पताल स्कूल शोध आंकड़े नीति ऊर्जा बिजली"
+)
+_WORDS_EN, _WORDS_HI = _VOCABULARY_EN.split(), _VOCABULARY_HI.split()
+
+
+def story(rng: random.Random, hindi: bool) -> str:
+    """Six paragraphs of plausible-length news text (about 300 words)."""
+    words = _WORDS_HI if hindi else _WORDS_EN
+    stop = "।" if hindi else "."
+    paragraphs = []
+    for _ in range(6):
+        sentences = [" ".join(rng.choices(words, k=rng.randint(8, 14))) + stop for _ in range(4)]
+        paragraphs.append(" ".join(s[0].upper() + s[1:] for s in sentences))
+    return "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
+
+
+def feed_bytes(base: str, feed: int, items: int, version: int = 1) -> bytes:
+    """RSS 2.0 with full-text items; `version` changes every item for a changed feed."""
+    rng = random.Random(feed * 1000 + version)
+    entries = "".join(
+        f"<item><title>Story {feed}-{version}-{i}</title>"
+        f"<link>{base}/story/{feed}/{version}/{i}</link><guid>{feed}-{version}-{i}</guid>"
+        f"<pubDate>Thu, 26 Nov 2026 08:{i % 60:02d}:00 GMT</pubDate>"
+        f"<description>{escape(story(rng, hindi=i % 2 == 0))}</description></item>"
+        for i in range(items)
+    )
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        f"<title>Feed {feed}</title><link>{base}/</link>{entries}</channel></rss>"
+    ).encode()
+
+
+# --- the feed server (its own process) ---------------------------------------------------
+
+
+def serve() -> None:
+    """Serve /big/N.xml (200 full feeds) and /small/N.xml (10,000 feeds, mostly 304)."""
+    from aiohttp import web
+
+    async def main() -> None:
+        app = web.Application()
+        cache: dict[str, bytes] = {}
+        state = {"port": 0}
+
+        def base() -> str:
+            return f"http://127.0.0.1:{state['port']}"
+
+        async def big(request: web.Request) -> web.StreamResponse:
+            feed = int(request.match_info["n"])
+            key = f"big{feed}"
+            if key not in cache:
+                cache[key] = feed_bytes(base(), feed, ITEMS)
+            return web.Response(body=cache[key], content_type="application/rss+xml")
+
+        async def small(request: web.Request) -> web.StreamResponse:
+            feed = int(request.match_info["n"])
+            changed = feed % round(1 / CHANGED_SHARE) == 0
+            etag = f'"v{2 if changed else 1}"'
+            if request.headers.get("If-None-Match") == etag:
+                return web.Response(status=304, headers={"ETag": etag})
+            body = feed_bytes(base(), STEADY_FEEDS + feed, 3, version=2 if changed else 1)
+            return web.Response(
+                body=body, content_type="application/rss+xml", headers={"ETag": etag}
+            )
+
+        app.router.add_get("/big/{n}.xml", big)
+        app.router.add_get("/small/{n}.xml", small)
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0, backlog=1024)
+        await site.start()
+        state["port"] = int(runner.addresses[0][1])
+        print(state["port"], flush=True)
+        await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
+        await runner.cleanup()
+
+    asyncio.run(main())
+
+
+@contextmanager
+def feed_server() -> Iterator[int]:
+    """The feed server in a child process; yields its port."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bench.ingest", "serve"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+    )
+    try:
+        assert proc.stdout is not None
+        yield int(proc.stdout.readline())
+    finally:
+        if proc.stdin is not None:
+            proc.stdin.close()
+        proc.wait(timeout=10)
+
+
+# --- measurements (each in a fresh child process) ----------------------------------------
+
+
+@contextmanager
+def database(kind: str) -> Iterator[str]:
+    """A migrated, empty database: a temporary SQLite file or a fresh PostgreSQL schema."""
+    from alembic import command
+
+    from storage.migrate import alembic_config
+
+    if kind == "sqlite":
+        with tempfile.TemporaryDirectory() as work:
+            url = f"sqlite:///{work}/bench.db"
+            command.upgrade(alembic_config(url), "head")
+            yield url
+        return
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    server = make_url(POSTGRES_URL)
+    libpq = server.set(drivername="postgresql").render_as_string(hide_password=False)
+    schema = f"bench_{secrets.token_hex(4)}"
+    with psycopg.connect(libpq, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        text = server.update_query_dict(
+            {"options": f"-csearch_path={schema},public"}
+        ).render_as_string(hide_password=False)
+        command.upgrade(alembic_config(text), "head")
+        yield text
+    finally:
+        with psycopg.connect(libpq, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+async def _ingest(url: str, sources: Sequence[tuple[str, str | None]]) -> dict[str, float]:
+    """Add the sources, then time one `ingest_due` over all of them."""
+    from bot.domain.sources import Source
+    from bot.services.ingest import ingest_due
+    from bot.sources.reader import WebSourceReader
+    from storage.db import make_engine
+    from storage.uow import make_uow_factory
+
+    engine = make_engine(url)
+    uow_factory = make_uow_factory(engine)
+    async with uow_factory() as uow:
+        for feed_url, etag in sources:
+            source = Source(url=feed_url, name=feed_url, poll_interval=timedelta(minutes=10))
+            source.etag = etag
+            await uow.sources.add(source)
+        await uow.commit()
+    reader = WebSourceReader(allow_private_urls=True)
+    now = datetime.now(UTC)
+    cpu, wall = time.process_time(), time.perf_counter()
+    reports = await ingest_due(uow_factory, reader, now=now)
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    await reader.aclose()
+    await engine.dispose()
+    failed = [r.error for r in reports if r.error]
+    if failed:
+        raise RuntimeError(f"{len(failed)} feeds failed, e.g. {failed[0]}")
+    return {
+        "wall": wall,
+        "cpu": cpu,
+        "sources": len(reports),
+        "new": sum(r.new for r in reports),
+        "not_modified": sum(r.not_modified for r in reports),
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def measure_throughput(kind: str, port: int, feeds: int) -> dict[str, float]:
+    urls = [(f"http://127.0.0.1:{port}/big/{n}.xml", None) for n in range(feeds)]
+    with database(kind) as url:
+        return asyncio.run(_ingest(url, urls))
+
+
+def measure_steady(kind: str, port: int) -> dict[str, float]:
+    urls = [(f"http://127.0.0.1:{port}/small/{n}.xml", '"v1"') for n in range(STEADY_FEEDS)]
+    with database(kind) as url:
+        return asyncio.run(_ingest(url, urls))
+
+
+def measure_bare_parse(port: int) -> dict[str, float]:
+    """The floor: feedparser over the same bytes, fetched beforehand and not timed."""
+    import urllib.request
+
+    import feedparser
+
+    bodies = []
+    for n in range(FEEDS):
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/big/{n}.xml") as response:
+            bodies.append(response.read())
+    cpu, wall = time.process_time(), time.perf_counter()
+    items = sum(len(feedparser.parse(body).entries) for body in bodies)
+    return {"wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu, "new": items}
+
+
+def _child(*args: str) -> dict[str, Any]:
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.ingest", *args], capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"bench.ingest {' '.join(args)} failed:\n{done.stderr[-3000:]}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def _postgres_reachable() -> str | None:
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    libpq = make_url(POSTGRES_URL).set(drivername="postgresql").render_as_string(False)
+    try:
+        psycopg.connect(libpq, connect_timeout=3).close()
+    except psycopg.OperationalError as exc:
+        return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return None
+
+
+def run() -> list[Section]:
+    pg_problem = _postgres_reachable()
+    kinds = ["sqlite"] if pg_problem else ["sqlite", "postgres"]
+    with feed_server() as port:
+        bare = _child("bare", str(port))
+        ingested = {
+            kind: _child(
+                "throughput", kind, str(port), str(FEEDS if kind == "sqlite" else PG_FEEDS)
+            )
+            for kind in kinds
+        }
+        steady = _child("steady", "sqlite", str(port))
+    return [_throughput_section(bare, ingested, pg_problem), _steady_section(steady)]
+
+
+def _throughput_section(
+    bare: dict[str, Any], ingested: dict[str, dict[str, Any]], pg_problem: str | None
+) -> Section:
+    floor = bare["wall"] / bare["new"]
+    rows = [
+        [
+            f"`ingest_due` into {kind} ({r['sources']:.0f} feeds)",
+            f"{r['new']:.0f}",
+            f"{r['wall']:.1f} s",
+            f"{r['cpu'] / r['new'] * 1000:.1f} ms",
+            f"{r['new'] / r['wall']:.0f}",
+            f"{r['wall'] / r['new'] / floor:.1f}x",
+        ]
+        for kind, r in ingested.items()
+    ]
+    rows.append(
+        [
+            "floor: `feedparser.parse` over the same bytes",
+            f"{bare['new']:.0f}",
+            f"{bare['wall']:.1f} s",
+            f"{bare['cpu'] / bare['new'] * 1000:.1f} ms",
+            f"{bare['new'] / bare['wall']:.0f}",
+            "1.0x",
+        ]
+    )
+    notes = [
+        f"Feeds of {ITEMS} full-text items (half Hindi, half English, about 300 words each) "
+        "served by an aiohttp server in its own process on 127.0.0.1; every figure comes from "
+        "a fresh child process running `ingest_due` with the real `WebSourceReader` "
+        "(fetch, parse, clean, detect language, deduplicate, store, index for search).",
+        f"PostgreSQL ingests {PG_FEEDS} of the {FEEDS} feeds to keep the benchmark near five "
+        "minutes; the ratio is per item, so the rows compare.",
+        f"Goal: within {GOAL_RATIO}x of the bare parse (not met; see the cost per item).",
+    ]
+    if pg_problem:
+        notes.append(f"PostgreSQL skipped: {POSTGRES_URL} unreachable ({pg_problem}).")
+    return Section(
+        title="Ingest throughput (issue 3)",
+        command="`make bench` (bench/ingest.py)",
+        header=["what", "items", "wall time", "CPU per item", "items/s", "vs. bare parse"],
+        rows=rows,
+        notes=notes,
+    )
+
+
+def _steady_section(r: dict[str, Any]) -> Section:
+    share = r["cpu"] / 600
+    return Section(
+        title="Steady-state polling (issue 3)",
+        command="`make bench` (bench/ingest.py)",
+        header=["cycle", "answered 304", "CPU", "wall", "share of one core / 10 min", "peak RSS"],
+        rows=[
+            [
+                f"{r['sources']:,.0f} feeds into SQLite",
+                f"{r['not_modified']:,.0f}",
+                f"{r['cpu']:.1f} s",
+                f"{r['wall']:.1f} s",
+                f"{share:.1%} (goal {GOAL_CPU_SHARE:.0%}: {share / GOAL_CPU_SHARE:.2f}x)",
+                f"{r['peak_rss_mb']:.0f} MiB (goal {GOAL_RSS_MB}: "
+                f"{r['peak_rss_mb'] / GOAL_RSS_MB:.2f}x)",
+            ]
+        ],
+        notes=[
+            f"One full poll cycle of {STEADY_FEEDS:,} feeds with stored ETags, as every 10 "
+            f"minutes: {CHANGED_SHARE:.0%} changed (3 new items each), the rest answer 304.",
+            "The best-known peer reports 6,000 feeds on one core at about 350 MB.",
+            "Peak RSS is the whole ingesting process: interpreter, imports, migrations, the "
+            "10,000 sources loaded and the run.",
+        ],
+    )
+
+
+def _main(argv: list[str]) -> None:
+    mode = argv[0] if argv else "report"
+    if mode == "serve":
+        serve()
+    elif mode == "bare":
+        print(json.dumps(measure_bare_parse(int(argv[1]))))
+    elif mode == "throughput":
+        print(json.dumps(measure_throughput(argv[1], int(argv[2]), int(argv[3]))))
+    elif mode == "steady":
+        print(json.dumps(measure_steady(argv[1], int(argv[2]))))
+    else:
+        for section in run():
+            print(section.markdown())
+
+
+if __name__ == "__main__":
+    _main(sys.argv[1:])
