@@ -5,12 +5,17 @@ headline and a body. Numbers it invents are dropped, links are never taken from 
 (every link is a stored article's URL), a group whose text is in the wrong language, leaks
 the instructions or states facts its articles lack is shown from the stored summary instead,
 and any failure of the call or of the answer hands the whole digest to the offline composer.
+
+Accepted answers are remembered by the exact prompt they answered (language, style note and
+every summary), so composing the same digest again in this process costs no call.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -51,7 +56,11 @@ class _Ref:
 
 
 class LLMDigestComposer:
-    """`DigestComposer` that lets a model group and word the stories, within hard limits."""
+    """`DigestComposer` that lets a model group and word the stories, within hard limits.
+
+    The last `cache_size` accepted answers are kept: a re-run with no new article (same
+    summaries, same style note) reuses the answer instead of asking again.
+    """
 
     def __init__(
         self,
@@ -62,8 +71,11 @@ class LLMDigestComposer:
         *,
         max_input_tokens: int = 8000,
         max_output_tokens: int = 2000,
+        cache_size: int = 128,
     ) -> None:
         self._client = client
+        self._answers: OrderedDict[str, DigestComposeOutput] = OrderedDict()
+        self._cache_size = cache_size
         self._template: PromptTemplate = prompts.get(PROMPT_NAME)
         self._fallback = fallback if fallback is not None else OfflineDigestComposer()
         self.prompt_hash = self._template.hash
@@ -135,6 +147,7 @@ class LLMDigestComposer:
     async def _ask(self, lang: Lang, refs: list[_Ref], style_note: str) -> DigestComposeOutput:
         items = "[\n" + ",\n".join(_item_json(r.number, r.article, r.summary) for r in refs) + "\n]"
         feedback = ""
+        key = ""
         for attempt in range(2):
             prompt = self._template.render(
                 lang_name=LANG_NAMES[lang],
@@ -144,6 +157,11 @@ class LLMDigestComposer:
                 feedback=feedback,
                 style_note=style_note,
             )
+            if attempt == 0:
+                key = hashlib.sha256(f"{prompt.system}\0{prompt.user}".encode()).hexdigest()
+                if key in self._answers:
+                    self._answers.move_to_end(key)
+                    return self._answers[key]
             try:
                 data, _ = await self._client.complete_json(
                     system=prompt.system,
@@ -151,7 +169,7 @@ class LLMDigestComposer:
                     purpose="digest",
                     max_tokens=self.max_output_tokens,
                 )
-                return DigestComposeOutput.model_validate(data)
+                output = DigestComposeOutput.model_validate(data)
             except (LLMOutputError, ValidationError) as exc:
                 if attempt == 1:
                     raise
@@ -159,7 +177,15 @@ class LLMDigestComposer:
                     f"Your previous answer could not be used ({_reason(exc)}). Answer again "
                     "with only the JSON object described above."
                 )
+            else:
+                self._remember(key, output)
+                return output
         raise SummarizerError("the LLM digest could not be read")  # pragma: no cover
+
+    def _remember(self, key: str, output: DigestComposeOutput) -> None:
+        self._answers[key] = output
+        while len(self._answers) > self._cache_size:
+            self._answers.popitem(last=False)
 
     def _group_items(
         self, group: ComposeGroup, members: list[_Ref], lang: Lang

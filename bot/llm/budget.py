@@ -18,7 +18,9 @@ class TokenBudget:
 
     `used_today` returns the tokens already spent today (the service layer reads the usage
     table); the estimate of the next call is added before asking. A limit of 0 means no limit.
-    `on_warning` hears, once per process and day, that 80% of the limit is gone.
+    `on_warning` hears that 80% of the limit is gone, from the call that crosses the line:
+    the usage table is shared, so a later process (the next `digestbot digest`, a restarted
+    service) that finds the day already past 80% does not warn the admins again.
     """
 
     def __init__(
@@ -47,7 +49,8 @@ class TokenBudget:
                 "midnight UTC, or raise DIGESTBOT_LLM_DAILY_TOKENS"
             )
         today = datetime.now(UTC).date()
-        if self._warned_on != today and used + estimated_tokens >= WARN_SHARE * self.limit_per_day:
+        line = WARN_SHARE * self.limit_per_day
+        if self._warned_on != today and used < line <= used + estimated_tokens:
             self._warned_on = today
             log.warning(
                 "LLM tokens today: %d of %d (over %d%%)",
@@ -56,9 +59,12 @@ class TokenBudget:
                 int(WARN_SHARE * 100),
             )
             if self._on_warning is not None:
-                await self._on_warning(used + estimated_tokens, self.limit_per_day)
+                try:
+                    await self._on_warning(used + estimated_tokens, self.limit_per_day)
+                except Exception as exc:  # a warning must never stop the call it warns about
+                    log.error("could not deliver the LLM budget warning: %s", exc)
 
     @property
     def warned_today(self) -> bool:
-        """True once the 80% warning was given today."""
+        """True once this process gave the 80% warning today."""
         return self._warned_on == datetime.now(UTC).date()

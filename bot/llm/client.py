@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import random
 import re
@@ -47,6 +48,11 @@ class OpenAIChatClient:
     429, 5xx, timeouts and lost connections, waiting as long as `Retry-After` asks (capped)
     or backing off exponentially. Every attempt, failed ones too, is passed to `on_call`, so
     the usage table shows what the model really cost.
+
+    A server that stopped answering (timeouts or lost connections after every retry, or a call
+    cancelled by the digest's time cap) is not asked again for `outage_pause` seconds: calls
+    fail at once with LLMError, so the other digests of the same run fall back to extracts
+    immediately instead of each waiting out the same dead server.
     """
 
     def __init__(
@@ -62,10 +68,13 @@ class OpenAIChatClient:
         temperature: float | None = 0.2,
         on_call: UsageRecorder | None = None,
         budget: TokenBudget | None = None,
+        outage_pause: float = 120.0,
     ) -> None:
         self.model = model
         self.timeout = timeout
         self.max_retries = max_retries
+        self.outage_pause = outage_pause
+        self._paused_until = 0.0
         self._backoff = backoff_seconds
         self._temperature = temperature
         self._on_call = on_call
@@ -81,6 +90,11 @@ class OpenAIChatClient:
         self, *, system: str, user: str, purpose: str, max_tokens: int
     ) -> tuple[dict[str, object], LLMCall]:
         """See `LLMClient.complete_json`."""
+        if time.monotonic() < self._paused_until:
+            raise LLMError(
+                f"the LLM stopped answering less than {self.outage_pause:g}s ago; not asking "
+                "again yet (check OPENAI_BASE_URL and the server)"
+            )
         if self._budget is not None:
             estimate = count_tokens(system, self.model) + count_tokens(user, self.model)
             await self._budget.reserve(estimate + max_tokens)
@@ -94,9 +108,18 @@ class OpenAIChatClient:
             async for attempt in retrying:
                 with attempt:
                     return await self._attempt(system, user, purpose, max_tokens)
+        except openai.APIConnectionError as exc:  # timeouts included
+            self._pause()
+            raise LLMError(self._explain(exc)) from exc
         except openai.APIError as exc:
             raise LLMError(self._explain(exc)) from exc
+        except asyncio.CancelledError:
+            self._pause()
+            raise
         raise LLMError("the LLM call ended without an answer")  # pragma: no cover
+
+    def _pause(self) -> None:
+        self._paused_until = time.monotonic() + self.outage_pause
 
     async def aclose(self) -> None:
         """Release the HTTP connections."""

@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from datetime import UTC, datetime
 
+from bot.adapters.base import ChatAdapter
 from bot.config import Settings
 from bot.digest.llm_compose import LLMDigestComposer
 from bot.domain.repositories import UnitOfWorkFactory
 from bot.domain.usage import LLMCall
 from bot.errors import ConfigError
-from bot.llm.budget import TokenBudget
+from bot.llm.budget import WARN_SHARE, TokenBudget
 from bot.llm.client import OpenAIChatClient, UsageRecorder
 from bot.llm.prompts import PromptStore
+from bot.services.notices import notify_admins
 from bot.summarize.base import DigestComposer, Summarizer
 from bot.summarize.llm import LLMSummarizer
+
+log = logging.getLogger(__name__)
+
+#: Hears the admin notice text when today's tokens cross 80% of the daily ceiling.
+BudgetWarning = Callable[[str], Awaitable[None]]
 
 
 def usage_recorder(uow_factory: UnitOfWorkFactory) -> UsageRecorder:
@@ -27,18 +36,62 @@ def usage_recorder(uow_factory: UnitOfWorkFactory) -> UsageRecorder:
     return record
 
 
-def token_budget(limit_per_day: int, uow_factory: UnitOfWorkFactory) -> TokenBudget:
+def budget_warning_text(used: int, limit: int) -> str:
+    """The admin notice, in English and Hindi: where usage stands and what happens next."""
+    share = round(100 * used / limit) if limit else 0
+    return (
+        f"LLM usage today: {used:,} of {limit:,} tokens ({share}%, warning at "
+        f"{WARN_SHARE:.0%}). At the limit digests use offline extracts until midnight UTC; "
+        "raise DIGESTBOT_LLM_DAILY_TOKENS to allow more.\n"
+        f"आज एलएलएम उपयोग: {limit:,} में से {used:,} टोकन ({share}%)। सीमा पर पहुँचने के बाद "
+        "आधी रात (UTC) तक सार ऑफ़लाइन अंशों से बनेंगे; अधिक के लिए "
+        "DIGESTBOT_LLM_DAILY_TOKENS बढ़ाएँ।"
+    )
+
+
+def token_budget(
+    limit_per_day: int,
+    uow_factory: UnitOfWorkFactory,
+    on_warning: BudgetWarning | None = None,
+) -> TokenBudget:
     """The daily ceiling, counted from the usage table so it holds across restarts."""
 
     async def used_today() -> int:
         async with uow_factory() as uow:
             return await uow.usage.tokens_on(datetime.now(UTC).date())
 
-    return TokenBudget(limit_per_day, used_today)
+    async def warn(used: int, limit: int) -> None:
+        if on_warning is not None:
+            await on_warning(budget_warning_text(used, limit))
+
+    return TokenBudget(limit_per_day, used_today, on_warning=warn)
+
+
+def admin_budget_warning(
+    adapters: Mapping[str, ChatAdapter],
+    admin_keys: Iterable[str],
+    uow_factory: UnitOfWorkFactory,
+) -> BudgetWarning:
+    """A `BudgetWarning` that tells every admin (DIGESTBOT_ADMINS and those added from chat).
+
+    `adapters` is read when the warning fires, so it may be filled after this is built.
+    """
+    configured = frozenset(admin_keys)
+
+    async def warn(text: str) -> None:
+        async with uow_factory() as uow:
+            added = await uow.admins.list()
+        sent = await notify_admins(adapters, configured | set(added), text)
+        log.info("LLM budget warning sent to %d admin chat(s)", sent)
+
+    return warn
 
 
 def build_llm_client(
-    settings: Settings, uow_factory: UnitOfWorkFactory | None = None
+    settings: Settings,
+    uow_factory: UnitOfWorkFactory | None = None,
+    *,
+    on_budget_warning: BudgetWarning | None = None,
 ) -> OpenAIChatClient:
     """The OpenAI-compatible client; with `uow_factory`, usage is stored and the ceiling holds."""
     if settings.openai_api_key is None:
@@ -49,7 +102,7 @@ def build_llm_client(
         base_url=settings.openai_base_url,
         on_call=usage_recorder(uow_factory) if uow_factory is not None else None,
         budget=(
-            token_budget(settings.llm_daily_token_limit, uow_factory)
+            token_budget(settings.llm_daily_token_limit, uow_factory, on_budget_warning)
             if uow_factory is not None
             else None
         ),
@@ -63,14 +116,16 @@ def build_llm_summarizers(
     *,
     uow_factory: UnitOfWorkFactory | None = None,
     prompts: PromptStore | None = None,
+    on_budget_warning: BudgetWarning | None = None,
 ) -> tuple[LLMSummarizer, LLMDigestComposer]:
     """(summarizer, composer) sharing one client; they fall back to the given offline ones.
 
     Pass `uow_factory` so every call is recorded and DIGESTBOT_LLM_DAILY_TOKENS is enforced;
-    without it calls are neither stored nor capped.
+    without it calls are neither stored nor capped. `on_budget_warning` (see
+    `admin_budget_warning`) hears when today's usage crosses 80% of the ceiling.
     """
     store = prompts or PromptStore.load()
-    client = build_llm_client(settings, uow_factory)
+    client = build_llm_client(settings, uow_factory, on_budget_warning=on_budget_warning)
     summarizer = LLMSummarizer(client, store, settings.llm_model, fallback)
     composer = LLMDigestComposer(client, store, settings.llm_model, offline_composer)
     return summarizer, composer

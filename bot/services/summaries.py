@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 
@@ -13,6 +14,8 @@ from bot.summarize.base import Summarizer
 
 log = logging.getLogger(__name__)
 
+TIME_CAP_REASON = "the digest's time limit ran out before the LLM answered"
+
 
 async def ensure_summaries(
     uow_factory: UnitOfWorkFactory,
@@ -21,13 +24,16 @@ async def ensure_summaries(
     articles: Sequence[Article],
     lang: Lang,
     *,
-    style_note: str = "",
+    deadline: float | None = None,
 ) -> list[tuple[Article, Summary]]:
     """A summary of every article in `lang`, from the cache when one exists.
 
-    The cache key is (content hash, language, prompt hash, model), so re-running a digest
-    with no new articles makes no LLM call, and a near-copy (same text) reuses its summary.
-    A summarizer failure falls back to `fallback` (the offline extract) for that article.
+    The cache key is (content hash, language, prompt hash, model) and no channel's style note
+    enters a summary, so one summary serves every channel: re-running a digest with no new
+    articles makes no LLM call. A summarizer failure falls back to `fallback` (the offline
+    extract) for that article. `deadline` (event-loop time) caps the summarizer: past it, the
+    remaining articles get extracts at once, flagged, and not cached under the LLM's key, so
+    the next digest asks the model again.
     """
     results: list[tuple[Article, Summary]] = []
     for article in articles:
@@ -39,15 +45,34 @@ async def ensure_summaries(
         if cached is not None:
             results.append((article, cached))
             continue
-        try:
-            summary = await summarizer.summarize(article, lang, style_note=style_note)
-        except SummarizerError as exc:
-            log.warning("summary of article %s failed, using the extract: %s", article.id, exc)
-            summary = await fallback.summarize(article, lang)
-            summary.flagged = str(exc)
+        summary = await _summarize_within(summarizer, fallback, article, lang, deadline)
         summary.article_id = article.id
         async with uow_factory() as uow:
             stored = await uow.summaries.add(summary)
             await uow.commit()
         results.append((article, stored))
     return results
+
+
+async def _summarize_within(
+    summarizer: Summarizer,
+    fallback: Summarizer,
+    article: Article,
+    lang: Lang,
+    deadline: float | None,
+) -> Summary:
+    """The summarizer's summary, or the flagged extract when it fails or time is up."""
+    if deadline is not None and asyncio.get_running_loop().time() >= deadline:
+        reason = TIME_CAP_REASON
+    else:
+        try:
+            async with asyncio.timeout_at(deadline):
+                return await summarizer.summarize(article, lang)
+        except TimeoutError:
+            reason = TIME_CAP_REASON
+        except SummarizerError as exc:
+            reason = str(exc)
+    log.warning("summary of article %s (%s) uses the extract: %s", article.id, lang, reason)
+    summary = await fallback.summarize(article, lang)
+    summary.flagged = reason
+    return summary

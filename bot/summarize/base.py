@@ -15,7 +15,9 @@ class Summarizer(Protocol):
     """Summarizes one article in one language.
 
     `prompt_name`, `prompt_hash` and `model` identify what produced a summary: together with
-    the article's content hash they are the cache key, so nothing is summarized twice.
+    the article's content hash they are the cache key, so nothing is summarized twice. A
+    summary is shared by every channel that wants the article in that language, so it takes
+    no channel style note: the note shapes the digest at composition, never the summary.
     """
 
     prompt_name: str
@@ -24,6 +26,8 @@ class Summarizer(Protocol):
 
     async def summarize(self, article: Article, lang: Lang, *, style_note: str = "") -> Summary:
         """A headline and one to three sentences of the article, in `lang`.
+
+        `style_note` is accepted for older callers and ignored by every summarizer.
 
         Raises SummarizerError when it cannot; the caller then falls back to the extract.
         """

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 _DEVANAGARI_DIGITS = str.maketrans("०१२३४५६७८९", "0123456789")
 _NUKTA = "\u093c"
@@ -99,15 +100,41 @@ class Quantity:
         return abs(other - self.value) <= tolerance
 
 
+@dataclass(frozen=True)
+class _SourceFacts:
+    """What a source offers as evidence; computed once per source text (see `_facts_of`)."""
+
+    quantities: tuple[Quantity, ...]
+    calendar: dict[str, frozenset[float]]
+    name_haystack: str
+    latin: bool
+
+
+@lru_cache(maxsize=64)
+def _facts_of(source_text: str) -> _SourceFacts:
+    """An article is checked against several summaries (each language, each retry, the
+    digest), so its figures and names are extracted once, not per check."""
+    source = _prepare(source_text)
+    return _SourceFacts(
+        quantities=tuple(quantities(source)),
+        calendar={
+            kind: frozenset(number for _, number in _calendar_words(source, table))
+            for kind, table in (("month", MONTHS), ("weekday", WEEKDAYS))
+        },
+        name_haystack=" " + _name_key(source) + " ",
+        latin=_latin_share(source) >= 0.5,
+    )
+
+
 def check_faithful(summary_text: str, source_text: str) -> list[str]:
     """Every figure, date and detectable name of the summary that the source lacks, as messages.
 
     An empty list means nothing was found wrong, not that the summary is proven right.
     """
     summary = _prepare(summary_text)
-    source = _prepare(source_text)
+    facts = _facts_of(source_text)
     violations: list[str] = []
-    source_quantities = list(quantities(source))
+    source_quantities = facts.quantities
     for quantity in quantities(summary):
         found = any(quantity.matches(s.value) for s in source_quantities) or (
             not quantity.scaled
@@ -116,12 +143,11 @@ def check_faithful(summary_text: str, source_text: str) -> list[str]:
         if not found:
             violations.append(f"the figure {quantity.text!r} is not in the article")
     for kind, table in (("month", MONTHS), ("weekday", WEEKDAYS)):
-        in_source = {number for _, number in _calendar_words(source, table)}
         for word, number in _calendar_words(summary, table):
-            if number not in in_source:
+            if number not in facts.calendar[kind]:
                 violations.append(f"the {kind} {word!r} is not in the article")
     violations += [
-        f"the name {name!r} is not in the article" for name in _unknown_names(summary, source)
+        f"the name {name!r} is not in the article" for name in _unknown_names(summary, facts)
     ]
     return list(dict.fromkeys(violations))
 
@@ -190,7 +216,7 @@ def _next_to_number(text: str, match: re.Match[str]) -> bool:
     return bool(re.search(r"\d", around))
 
 
-def _unknown_names(summary: str, source: str) -> list[str]:
+def _unknown_names(summary: str, facts: _SourceFacts) -> list[str]:
     """Latin-script names in the summary that the source does not contain.
 
     A capitalized word opening a sentence or standing in a Title Case headline may be an
@@ -198,8 +224,8 @@ def _unknown_names(summary: str, source: str) -> list[str]:
     English summary of a Devanagari article may spell names the article wrote in Devanagari,
     so there only names with digits (R1, GPT-4o) are checked.
     """
-    translated = _latin_share(summary) >= 0.5 and _latin_share(source) < 0.5
-    haystack = " " + _name_key(source) + " "
+    translated = _latin_share(summary) >= 0.5 and not facts.latin
+    haystack = facts.name_haystack
     unknown: list[str] = []
     for line in summary.splitlines():
         title_case = _is_title_case(line)

@@ -5,6 +5,9 @@ links or leaked instructions, and with every figure, date and name found in the 
 Malformed output gets one repair request and an unfaithful summary one corrected request;
 after that, or when the model is unreachable or over budget, the extractive fallback writes
 the summary and `flagged` says why.
+
+A summary takes no channel style note: it is shared by every channel and cached by (content
+hash, language, prompt hash, model); style belongs to the digest composition.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from bot.domain.articles import Article, Summary
 from bot.domain.languages import Lang
 from bot.errors import SummarizerError
 from bot.llm.client import LLMClient
-from bot.llm.errors import LLMOutputError
+from bot.llm.errors import LLMOutputError, LLMRefusalError
 from bot.llm.guards import is_in_language, leaks_prompt, strip_urls
 from bot.llm.prompts import PromptStore, PromptTemplate
 from bot.llm.tokens import chunk_by_tokens, count_tokens, truncate_to_tokens
@@ -73,15 +76,24 @@ class LLMSummarizer:
 
     async def summarize(self, article: Article, lang: Lang, *, style_note: str = "") -> Summary:
         """A headline and one to three sentences in `lang`; an extract flagged with the reason
-        when the model's answer could not be used."""
+        when the model's answer could not be used. `style_note` is ignored (see the module).
+
+        When the model answered but its answer was rejected (malformed after the repair,
+        unfaithful after the correction, refused), the flagged extract carries this prompt's
+        hash and model: it is the cached outcome of that prompt on that text, so a re-run does
+        not pay for the same rejection again. When the model could not be reached or the
+        budget was spent, the extract keeps its own key, so the next digest tries the model.
+        """
         if article.id is None:
             raise SummarizerError("the article has no id; store it before summarizing it")
         try:
-            output = await self._summarize(article, lang, style_note)
+            output = await self._summarize(article, lang)
         except UnfaithfulSummaryError as exc:
-            return await self._fall_back(article, lang, style_note, f"unfaithful: {exc}")
+            return await self._fall_back(article, lang, f"unfaithful: {exc}", verdict=True)
+        except (UnusableOutputError, LLMOutputError, LLMRefusalError) as exc:
+            return await self._fall_back(article, lang, str(exc), verdict=True)
         except SummarizerError as exc:
-            return await self._fall_back(article, lang, style_note, str(exc))
+            return await self._fall_back(article, lang, str(exc), verdict=False)
         return Summary(
             article_id=article.id,
             lang=lang,
@@ -95,14 +107,12 @@ class LLMSummarizer:
             untranslated=False,
         )
 
-    async def _summarize(
-        self, article: Article, lang: Lang, style_note: str
-    ) -> ArticleSummaryOutput:
+    async def _summarize(self, article: Article, lang: Lang) -> ArticleSummaryOutput:
         title = truncate_to_tokens(article.title, 80, self.model)
-        text, reduced = await self._reduced_text(article, title, lang, style_note)
+        text, reduced = await self._reduced_text(article, title, lang)
         part_note = _REDUCE_NOTE if reduced else ""
         source = f"{article.title}\n{article.text}"
-        output = await self._ask(title, text, lang, style_note, part_note=part_note)
+        output = await self._ask(title, text, lang, part_note=part_note)
         violations = check_faithful(f"{output.headline}\n{output.text}", source)
         if not violations:
             return output
@@ -110,17 +120,13 @@ class LLMSummarizer:
             "Your previous summary stated things that are not in the article: "
             f"{'; '.join(violations[:5])}. Write it again using only facts from the article."
         )
-        output = await self._ask(
-            title, text, lang, style_note, part_note=part_note, feedback=feedback
-        )
+        output = await self._ask(title, text, lang, part_note=part_note, feedback=feedback)
         violations = check_faithful(f"{output.headline}\n{output.text}", source)
         if violations:
             raise UnfaithfulSummaryError("; ".join(violations[:3]))
         return output
 
-    async def _reduced_text(
-        self, article: Article, title: str, lang: Lang, style_note: str
-    ) -> tuple[str, bool]:
+    async def _reduced_text(self, article: Article, title: str, lang: Lang) -> tuple[str, bool]:
         """The article itself when it fits, else the summaries of its chunks (map step)."""
         if count_tokens(article.text, self.model) <= self.max_input_tokens:
             return article.text, False
@@ -128,7 +134,7 @@ class LLMSummarizer:
         partials = []
         for number, chunk in enumerate(chunks, start=1):
             note = f"This is part {number} of {len(chunks)} of a long article."
-            partial = await self._ask(title, chunk, lang, style_note, part_note=note)
+            partial = await self._ask(title, chunk, lang, part_note=note)
             partials.append(f"{partial.headline}. {partial.text}")
         return "\n".join(partials), True
 
@@ -137,25 +143,24 @@ class LLMSummarizer:
         title: str,
         text: str,
         lang: Lang,
-        style_note: str,
         *,
         part_note: str,
         feedback: str = "",
     ) -> ArticleSummaryOutput:
         """One summary from the model, with one repair request when the answer is unusable."""
         try:
-            return await self._ask_once(title, text, lang, style_note, part_note, feedback)
+            return await self._ask_once(title, text, lang, part_note, feedback)
         except (LLMOutputError, UnusableOutputError) as exc:
             repair = (
                 f"Your previous answer could not be used: {exc}. Answer again with only the "
                 f"JSON object described above, written in {LANG_NAMES[lang]}."
             )
             return await self._ask_once(
-                title, text, lang, style_note, part_note, f"{feedback}\n{repair}".strip()
+                title, text, lang, part_note, f"{feedback}\n{repair}".strip()
             )
 
     async def _ask_once(
-        self, title: str, text: str, lang: Lang, style_note: str, part_note: str, feedback: str
+        self, title: str, text: str, lang: Lang, part_note: str, feedback: str
     ) -> ArticleSummaryOutput:
         prompt = self._template.render(
             lang_name=LANG_NAMES[lang],
@@ -164,7 +169,6 @@ class LLMSummarizer:
             article=text,
             part_note=part_note,
             feedback=feedback,
-            style_note=style_note,
         )
         data, _ = await self._client.complete_json(
             system=prompt.system,
@@ -196,13 +200,17 @@ class LLMSummarizer:
         return cleaned
 
     async def _fall_back(
-        self, article: Article, lang: Lang, style_note: str, reason: str
+        self, article: Article, lang: Lang, reason: str, *, verdict: bool
     ) -> Summary:
         log.warning(
             "LLM summary of article %s (%s) fell back to an extract: %s", article.id, lang, reason
         )
-        summary = await self._fallback.summarize(article, lang, style_note=style_note)
-        return replace(summary, flagged=reason)
+        summary = replace(await self._fallback.summarize(article, lang), flagged=reason)
+        if not verdict:
+            return summary
+        return replace(
+            summary, prompt_name=self.prompt_name, prompt_hash=self.prompt_hash, model=self.model
+        )
 
 
 _REDUCE_NOTE = (

@@ -62,8 +62,8 @@ class ExtractiveSummarizer:
     async def summarize(self, article: Article, lang: Lang, *, style_note: str = "") -> Summary:
         """The article's key sentences, or an honest `untranslated` summary in another language.
 
-        `style_note` is accepted for the Protocol and ignored: extracted sentences are quoted
-        as written.
+        `style_note` is accepted for older callers and ignored: summaries are shared by every
+        channel, and extracted sentences are quoted as written.
         """
         cleaned = clean_article_text(article.text, title=article.title or None)
         headline = cleaned.title or article.title

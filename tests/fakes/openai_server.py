@@ -109,6 +109,9 @@ class RecordedRequest:
     body: dict[str, Any]
     behaviour: str
     received_at: float = field(default_factory=time.monotonic)
+    #: The usage the server reported for this request (0 when it answered with an error).
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
 
 
 class FakeOpenAIServer:
@@ -168,7 +171,8 @@ class FakeOpenAIServer:
         user = next((m["content"] for m in messages if m["role"] == "user"), "")
         behaviour = self._script.popleft() if self._script else Echo()
         model = str(body.get("model", ""))
-        self.requests.append(RecordedRequest(model, system, user, body, type(behaviour).__name__))
+        record = RecordedRequest(model, system, user, body, type(behaviour).__name__)
+        self.requests.append(record)
         if self._api_key is not None and request.headers.get("Authorization") != (
             f"Bearer {self._api_key}"
         ):
@@ -186,14 +190,16 @@ class FakeOpenAIServer:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._closing.wait(), behaviour.seconds)
         if isinstance(behaviour, Refusal):
-            return self._completion(model, system, user, None, refusal=behaviour.text)
-        return self._completion(model, system, user, _content_for(behaviour, system, user))
+            return self._completion(record, None, refusal=behaviour.text)
+        return self._completion(record, _content_for(behaviour, system, user))
 
     def _completion(
-        self, model: str, system: str, user: str, content: str | None, *, refusal: str | None = None
+        self, record: RecordedRequest, content: str | None, *, refusal: str | None = None
     ) -> web.Response:
-        prompt_tokens = count_tokens(system, model) + count_tokens(user, model) + 7
+        model = record.model
+        prompt_tokens = count_tokens(record.system, model) + count_tokens(record.user, model) + 7
         completion_tokens = count_tokens(content or refusal or "", model)
+        record.prompt_tokens, record.completion_tokens = prompt_tokens, completion_tokens
         self.prompt_tokens += prompt_tokens
         self.completion_tokens += completion_tokens
         payload = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 import pytest
@@ -92,6 +93,51 @@ async def test_a_stalled_server_times_out_quickly_after_two_retries(
     assert all(c.latency_ms >= CLIENT_TIMEOUT * 1000 * 0.9 for c in ledger.calls)
 
 
+async def test_after_a_stall_the_server_is_not_asked_again_until_the_pause_ends(
+    server: FakeOpenAIServer,
+) -> None:
+    client = OpenAIChatClient(
+        api_key="k",
+        model=MODEL,
+        base_url=server.base_url,
+        timeout=CLIENT_TIMEOUT,
+        max_retries=0,
+        outage_pause=0.5,
+    )
+    server.script(Stall(30))
+    with pytest.raises(LLMError, match="did not answer"):
+        await _ask(client)
+    started = time.monotonic()
+    with pytest.raises(LLMError, match="stopped answering"):
+        await _ask(client)
+    assert time.monotonic() - started < 0.1 and server.calls == 1
+    await asyncio.sleep(0.5)
+    assert "headline" in await _ask(client)
+    assert server.calls == 2
+    await client.aclose()
+
+
+async def test_a_call_cancelled_mid_request_pauses_the_client(server: FakeOpenAIServer) -> None:
+    client = OpenAIChatClient(api_key="k", model=MODEL, base_url=server.base_url)
+    server.script(Stall(30))
+    with pytest.raises(TimeoutError):
+        async with asyncio.timeout(0.2):
+            await _ask(client)
+    with pytest.raises(LLMError, match="stopped answering"):
+        await _ask(client)
+    assert server.calls == 1
+    await client.aclose()
+
+
+async def test_server_errors_do_not_pause_the_client(
+    client: OpenAIChatClient, server: FakeOpenAIServer
+) -> None:
+    server.script(ServerError(), ServerError(), ServerError())
+    with pytest.raises(LLMError, match="HTTP 500"):
+        await _ask(client)
+    assert "headline" in await _ask(client)
+
+
 async def test_a_refusal_is_reported_and_not_retried(
     client: OpenAIChatClient, server: FakeOpenAIServer, ledger: UsageLedger
 ) -> None:
@@ -170,6 +216,46 @@ async def test_the_budget_warns_once_when_80_percent_is_used(server: FakeOpenAIS
     await _ask(client)
     assert len(warnings) == 1 and warnings[0][1] == 10_000 and warnings[0][0] >= 8_000
     assert budget.warned_today and server.calls == 3
+    await client.aclose()
+
+
+async def test_a_day_already_past_80_percent_is_not_warned_about_again(
+    server: FakeOpenAIServer,
+) -> None:
+    """A new process (the next `digestbot digest`) finds the line crossed by an earlier one."""
+    warnings: list[int] = []
+
+    async def used_today() -> int:
+        return 8_500
+
+    async def warn(tokens: int, limit: int) -> None:
+        warnings.append(tokens)
+
+    client = OpenAIChatClient(
+        api_key="k",
+        model=MODEL,
+        base_url=server.base_url,
+        budget=TokenBudget(10_000, used_today, on_warning=warn),
+    )
+    await _ask(client)
+    await client.aclose()
+    assert warnings == [] and server.calls == 1
+
+
+async def test_a_failing_warning_does_not_stop_the_call(server: FakeOpenAIServer) -> None:
+    async def used_today() -> int:
+        return 7_950
+
+    async def warn(tokens: int, limit: int) -> None:
+        raise RuntimeError("chat is down")
+
+    client = OpenAIChatClient(
+        api_key="k",
+        model=MODEL,
+        base_url=server.base_url,
+        budget=TokenBudget(10_000, used_today, on_warning=warn),
+    )
+    assert "headline" in await _ask(client)
     await client.aclose()
 
 

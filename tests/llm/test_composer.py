@@ -184,3 +184,25 @@ async def test_no_entries_make_an_empty_digest_without_a_call(
 ) -> None:
     digest = await composer.compose("hi", [], now=NOW)
     assert digest.items == [] and server.calls == 0
+
+
+async def test_composing_the_same_digest_again_reuses_the_answer(
+    composer: LLMDigestComposer, server: FakeOpenAIServer
+) -> None:
+    first = await composer.compose("en", _entries(), now=NOW, style_note="Brief.")
+    again = await composer.compose("en", _entries(), now=NOW, style_note="Brief.")
+    assert server.calls == 1
+    assert [i.headline for i in again.items] == [i.headline for i in first.items]
+    await composer.compose("en", _entries(), now=NOW, style_note="Lead with markets.")
+    await composer.compose("en", _entries(2), now=NOW, style_note="Brief.")
+    assert server.calls == 3, "another style note or other articles is another digest"
+
+
+async def test_a_rejected_answer_is_not_remembered(
+    composer: LLMDigestComposer, server: FakeOpenAIServer
+) -> None:
+    server.script(Malformed(), Malformed())
+    fallback = await composer.compose("en", _entries(), now=NOW)
+    assert fallback.model == "offline"
+    digest = await composer.compose("en", _entries(), now=NOW)
+    assert digest.model == MODEL and server.calls == 3

@@ -56,7 +56,8 @@ def test_every_shipped_template_fences_untrusted_data_and_forbids_links(
     assert "Devanagari" in template.system
     assert "JSON" in template.system
     assert "<<<" in template.user and ">>>" in template.user
-    assert "{style_note}" in template.system
+    # A summary is shared by every channel, so only channel-facing prompts take a style note.
+    assert ("{style_note}" in template.system) == (name != "article_summary")
 
 
 def test_the_hash_is_the_sha256_of_the_file_bytes(prompts: PromptStore) -> None:

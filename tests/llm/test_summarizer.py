@@ -64,11 +64,12 @@ async def test_an_english_summary_of_a_hindi_article_is_written_in_english(
     assert is_in_language(summary.text, "en")
 
 
-async def test_the_style_note_reaches_the_prompt(
+async def test_a_summary_is_shared_by_every_channel_so_no_style_note_reaches_it(
     summarizer: LLMSummarizer, server: FakeOpenAIServer
 ) -> None:
-    await summarizer.summarize(_english_article(), "en", style_note="Keep it crisp for engineers.")
-    assert "Keep it crisp for engineers." in server.requests[0].system
+    await summarizer.summarize(_english_article(), "en", style_note="Keep it crisp.")
+    assert "Keep it crisp." not in server.requests[0].system + server.requests[0].user
+    assert "style" not in server.requests[0].system.lower()
 
 
 async def test_malformed_output_is_repaired_with_one_more_request(
@@ -89,6 +90,8 @@ async def test_malformed_output_twice_falls_back_to_a_flagged_extract(
     assert summary.method == "extract"
     assert summary.flagged and "schema" in summary.flagged
     assert summary.text and server.calls == 2
+    # The model's rejected answer is this prompt's cached outcome: a re-run does not pay again.
+    assert (summary.prompt_hash, summary.model) == (summarizer.prompt_hash, MODEL)
 
 
 async def test_an_invented_figure_is_retried_naming_it(
@@ -114,11 +117,11 @@ async def test_an_invented_figure_twice_falls_back_flagged_unfaithful(
 
 
 @pytest.mark.parametrize(
-    ("faults", "reason"),
+    ("faults", "reason", "cached_as_llm"),
     [
-        ([ServerError()] * 3, "HTTP 500"),
-        ([Stall(30)] * 3, "did not answer"),
-        ([Refusal()], "declined"),
+        ([ServerError()] * 3, "HTTP 500", False),
+        ([Stall(30)] * 3, "did not answer", False),
+        ([Refusal()], "declined", True),
     ],
 )
 async def test_an_unavailable_model_ends_in_a_flagged_extract_after_at_most_two_retries(
@@ -127,6 +130,7 @@ async def test_an_unavailable_model_ends_in_a_flagged_extract_after_at_most_two_
     ledger: UsageLedger,
     faults: list[ServerError | Stall | Refusal],
     reason: str,
+    cached_as_llm: bool,
 ) -> None:
     server.script(*faults)
     summary = await summarizer.summarize(_english_article(), "en")
@@ -134,6 +138,8 @@ async def test_an_unavailable_model_ends_in_a_flagged_extract_after_at_most_two_
     assert summary.flagged and reason in summary.flagged
     assert server.calls == len(faults) <= 3
     assert len(ledger.calls) == server.calls and not any(c.ok for c in ledger.calls)
+    # An outage keeps the extract's own key, so the next digest asks the model again.
+    assert (summary.prompt_hash == summarizer.prompt_hash) is cached_as_llm
 
 
 async def test_a_rate_limit_then_an_answer_gives_an_llm_summary(

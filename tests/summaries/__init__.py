@@ -1,0 +1,1 @@
+"""The summarizing pipeline end to end: real storage, the real openai client, a fake server."""
