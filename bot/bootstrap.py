@@ -7,6 +7,7 @@ where they need to, their own reader or adapters.
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TextIO
 
@@ -22,6 +23,7 @@ from storage.uow import make_uow_factory
 
 if TYPE_CHECKING:
     from bot.commands.router import CommandRouter
+    from bot.services.publish import DigestMaker
 
 
 @dataclass
@@ -37,6 +39,25 @@ class App:
     composer: DigestComposer
     adapters: dict[str, ChatAdapter] = field(default_factory=dict)
 
+    @property
+    def maker(self) -> DigestMaker:
+        """The summarizing edges of a digest, with the configured time limit."""
+        from datetime import timedelta
+
+        from bot.services.publish import DigestMaker
+
+        return DigestMaker(
+            self.summarizer,
+            self.fallback,
+            self.composer,
+            time_cap=timedelta(seconds=self.settings.digest_time_limit),
+        )
+
+    @property
+    def admin_keys(self) -> frozenset[str]:
+        """Admins from DIGESTBOT_ADMINS (those added from chat are read from the database)."""
+        return self.settings.admin_keys
+
     async def aclose(self) -> None:
         """Close adapters, the reader and the database pool."""
         for adapter in self.adapters.values():
@@ -46,9 +67,14 @@ class App:
 
 
 def build_summarizers(
-    settings: Settings, uow_factory: UnitOfWorkFactory
+    settings: Settings,
+    uow_factory: UnitOfWorkFactory,
+    adapters: Mapping[str, ChatAdapter] | None = None,
 ) -> tuple[Summarizer, Summarizer, DigestComposer]:
-    """(summarizer, fallback, composer): the LLM ones when a key is set, else the offline ones."""
+    """(summarizer, fallback, composer): the LLM ones when a key is set, else the offline ones.
+
+    With `adapters`, the admins are warned when today's tokens cross 80% of the ceiling.
+    """
     from bot.digest.compose import OfflineDigestComposer
     from bot.summarize.offline import ExtractiveSummarizer
 
@@ -56,10 +82,18 @@ def build_summarizers(
     offline_composer = OfflineDigestComposer()
     if not settings.llm_enabled:
         return fallback, fallback, offline_composer
-    from bot.llm.wiring import build_llm_summarizers
+    from bot.llm.wiring import admin_budget_warning, build_llm_summarizers
 
     summarizer, composer = build_llm_summarizers(
-        settings, fallback, offline_composer, uow_factory=uow_factory
+        settings,
+        fallback,
+        offline_composer,
+        uow_factory=uow_factory,
+        on_budget_warning=(
+            admin_budget_warning(adapters, settings.admin_keys, uow_factory)
+            if adapters is not None
+            else None
+        ),
     )
     return summarizer, fallback, composer
 
@@ -103,7 +137,8 @@ def build_app(
 
     engine = make_engine(settings.database_url)
     uow_factory = make_uow_factory(engine)
-    summarizer, fallback, composer = build_summarizers(settings, uow_factory)
+    chat = adapters if adapters is not None else build_adapters(settings, console or sys.stdout)
+    summarizer, fallback, composer = build_summarizers(settings, uow_factory, chat)
     return App(
         settings=settings,
         engine=engine,
@@ -112,9 +147,7 @@ def build_app(
         summarizer=summarizer,
         fallback=fallback,
         composer=composer,
-        adapters=adapters
-        if adapters is not None
-        else build_adapters(settings, console or sys.stdout),
+        adapters=chat,
     )
 
 
@@ -123,12 +156,11 @@ def build_router(app: App) -> CommandRouter:
     from bot.commands.deps import CommandDeps
     from bot.commands.registry import all_commands
     from bot.commands.router import CommandRouter
-    from bot.services.publish import DigestMaker
 
     deps = CommandDeps(
         uow_factory=app.uow_factory,
         reader=app.reader,
-        maker=DigestMaker(app.summarizer, app.fallback, app.composer),
+        maker=app.maker,
         adapters=app.adapters,
         admin_keys=app.settings.admin_keys,
         default_timezone=app.settings.timezone,

@@ -42,6 +42,10 @@ class Settings(BaseSettings):
     llm_daily_token_limit: int = Field(
         2_000_000, ge=0, validation_alias=AliasChoices("DIGESTBOT_LLM_DAILY_TOKENS")
     )
+    llm_prices: str = Field("", validation_alias=AliasChoices("DIGESTBOT_LLM_PRICES"))
+    digest_time_limit: int = Field(
+        180, ge=10, validation_alias=AliasChoices("DIGESTBOT_DIGEST_TIME_LIMIT")
+    )
     telegram_bot_token: SecretStr | None = Field(
         None, validation_alias=AliasChoices("TELEGRAM_BOT_TOKEN")
     )
@@ -97,6 +101,17 @@ class Settings(BaseSettings):
             )
         return value
 
+    @field_validator("llm_prices")
+    @classmethod
+    def _prices(cls, value: str) -> str:
+        from bot.llm.pricing import PRICES_SETTING, parse_prices
+
+        try:
+            parse_prices(value)
+        except ConfigError as exc:
+            raise ValueError(str(exc).removeprefix(f"{PRICES_SETTING}: ")) from None
+        return value
+
     @field_validator("admins")
     @classmethod
     def _admin_keys(cls, value: str) -> str:
@@ -134,7 +149,7 @@ class Settings(BaseSettings):
         return tuple(sources)
 
 
-_ENV_NAMES = {
+ENV_NAMES = {
     name: str(field.validation_alias.choices[0])  # type: ignore[union-attr]
     for name, field in Settings.model_fields.items()
 }
@@ -150,7 +165,7 @@ def load_settings(**overrides: Any) -> Settings:
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = str(err["loc"][0]) if err["loc"] else ""
-        name = _ENV_NAMES.get(loc, loc.upper())
+        name = ENV_NAMES.get(loc, loc.upper())
         msg = str(err["msg"]).removeprefix("Value error, ")
         raise ConfigError(f"{name}: {msg}") from None
     except Exception as exc:  # a malformed TOML file

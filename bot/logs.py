@@ -6,6 +6,7 @@ import json
 import logging
 import sys
 from datetime import UTC, datetime
+from typing import TextIO
 
 from bot.config import Settings
 
@@ -30,6 +31,25 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(payload, ensure_ascii=False, default=str)
 
 
+class StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever `sys.stderr` is at the time of the record, not at set-up.
+
+    A handler bound to the stream object of its set-up time breaks when that stream is
+    swapped and closed (a test runner capturing output, a daemon redirecting it).
+    """
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property  # type: ignore[override]
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: TextIO) -> None:
+        """The stream is always the current sys.stderr."""
+
+
 def secret_values(settings: Settings) -> list[str]:
     """Every secret the settings hold, so log output can be scrubbed of them."""
     secrets = [
@@ -50,14 +70,15 @@ def configure_logging(settings: Settings) -> None:
     """
     from bot.adapters.redact import install_redaction
 
-    handler = logging.StreamHandler(sys.stderr)
+    handler = StderrHandler()
     if settings.log_format == "json":
         handler.setFormatter(JsonFormatter())
     else:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     for old in list(root.handlers):
-        root.removeHandler(old)
+        if isinstance(old, StderrHandler) or type(old) is logging.StreamHandler:
+            root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(settings.log_level)
     if settings.log_level != "DEBUG":

@@ -9,6 +9,7 @@ import typer
 from bot.cli import demo as demo_cmd
 from bot.cli import pipeline, service
 from bot.cli import sources as sources_cmd
+from bot.cli import stats as stats_cmd
 from bot.cli.common import echo, run, settings
 from storage.migrate import current_revision, head_revision, upgrade_to_head
 
@@ -25,7 +26,7 @@ app.command("summarize")(pipeline.summarize)
 app.command("digest")(pipeline.digest)
 app.command("ask")(pipeline.ask)
 app.command("deliveries")(pipeline.deliveries)
-app.command("stats")(pipeline.stats)
+app.command("stats")(stats_cmd.stats)
 app.command("run")(service.run_service)
 app.command("demo")(demo_cmd.demo)
 

@@ -14,7 +14,7 @@ from bot.domain.languages import LANGS, Lang
 from bot.domain.sources import Source
 from bot.errors import DigestbotError
 from bot.services.ingest import ingest_due
-from bot.services.publish import DigestMaker, publish
+from bot.services.publish import publish
 from storage.migrate import upgrade_to_head
 
 DEMO_DB = Path("data/demo.db")
@@ -73,8 +73,7 @@ def demo(
                 targets.append((channel, [lang]))
             for value in to or []:
                 targets.append((await target_channel(bot, value), ["hi", "en"]))
-            maker = DigestMaker(bot.summarizer, bot.fallback, bot.composer)
-            result = await publish(bot.uow_factory, maker, bot.adapters, targets, now=now())
+            result = await publish(bot.uow_factory, bot.maker, bot.adapters, targets, now=now())
         for error in result.delivery.errors:
             echo(f"delivery failed: {error}")
         echo(

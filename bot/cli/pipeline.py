@@ -17,7 +17,6 @@ from bot.cli.common import (
     parse_langs,
     parse_since,
     run,
-    settings,
     target_channel,
 )
 from bot.domain.articles import Article
@@ -25,7 +24,7 @@ from bot.domain.channels import Channel
 from bot.domain.languages import Lang, langs_of
 from bot.errors import DigestbotError
 from bot.services.ingest import IngestReport, admin_pause_notice, ingest_due
-from bot.services.publish import DigestMaker, publish
+from bot.services.publish import publish
 from bot.services.questions import answer_question
 from bot.text.similarity import content_hash
 
@@ -162,11 +161,16 @@ def digest(
                         "no channel is subscribed: pass --to console (or markdown:PATH, "
                         "telegram:CHAT_ID, slack:CHANNEL_ID)"
                     )
-            maker = DigestMaker(bot.summarizer, bot.fallback, bot.composer)
             with Progress(transient=True, disable=not is_tty()) as progress:
                 progress.add_task("composing and delivering", total=None)
                 report = await publish(
-                    bot.uow_factory, maker, bot.adapters, targets, now=now(), since=window
+                    bot.uow_factory,
+                    bot.maker,
+                    bot.adapters,
+                    targets,
+                    now=now(),
+                    since=window,
+                    admin_keys=bot.admin_keys,
                 )
         for empty in sorted(report.empty_langs):
             echo(f"no new articles in the last {since} for a {empty} digest")
@@ -217,23 +221,6 @@ def deliveries(
             echo(
                 f"{d.id:>5}  digest {d.digest_id} → channel {d.channel_id}: {d.status}"
                 f" (attempts {d.attempts}){'  ' + d.last_error if d.last_error else ''}"
-            )
-
-    run(main)
-
-
-def stats(days: Annotated[int, typer.Option("--days")] = 7) -> None:
-    """LLM calls and tokens per day and model."""
-
-    async def main() -> None:
-        async with opened_app(settings()) as bot, bot.uow_factory() as uow:
-            usage = await uow.usage.daily(days=days)
-        if not usage:
-            echo("no LLM calls recorded")
-        for u in usage:
-            echo(
-                f"{u.day}  {u.model}: {u.calls} calls, {u.prompt_tokens} prompt + "
-                f"{u.completion_tokens} completion tokens"
             )
 
     run(main)

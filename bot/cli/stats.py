@@ -11,7 +11,6 @@ from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.cli.common import echo, now, opened_app, run, settings
-from bot.config import Settings
 from bot.domain.usage import DailyUsage
 from bot.llm.pricing import Price, price_for, price_table
 from storage.models import ArticleRow, DeliveryRow, DigestRow, SourceRow
@@ -37,7 +36,7 @@ def stats(days: Annotated[int, typer.Option("--days", min=1)] = 7) -> None:
 
     async def main() -> None:
         loaded = settings()
-        prices = price_table(_price_overrides(loaded))
+        prices = price_table(loaded.llm_prices)
         moment = now()
         async with opened_app(loaded) as bot:
             async with bot.uow_factory() as uow:
@@ -158,9 +157,3 @@ def _money(cost: float | None) -> str:
     if cost is None:
         return "n/a"
     return f"${cost:,.4f}" if cost < 1 else f"${cost:,.2f}"
-
-
-def _price_overrides(loaded: Settings) -> str:
-    """DIGESTBOT_LLM_PRICES, read through Settings (`llm_prices`) once that field exists."""
-    value = getattr(loaded, "llm_prices", "")
-    return value if isinstance(value, str) else ""

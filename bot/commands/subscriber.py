@@ -147,6 +147,7 @@ async def digest_now(ctx: CommandContext) -> Say:
         [(ctx.channel, langs_of(ctx.channel.language))],
         now=ctx.now,
         since=timedelta(hours=24),
+        admin_keys=ctx.deps.admin_keys,
     )
     if not any(report.digests.values()):
         return Say(hi="पिछले 24 घंटों में कोई नया लेख नहीं।", en="No new articles in the last 24 hours.")

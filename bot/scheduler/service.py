@@ -20,7 +20,7 @@ from bot import metrics
 from bot.bootstrap import App
 from bot.scheduler.health import start_health_server
 from bot.services.ingest import admin_pause_notice, ingest_due
-from bot.services.publish import DigestMaker, deliver_all
+from bot.services.publish import deliver_all
 from bot.services.scheduled import run_due_slots
 
 log = logging.getLogger(__name__)
@@ -37,7 +37,7 @@ class DigestService:
     def __init__(self, app: App, *, ticks: dict[str, float] | None = None) -> None:
         self.app = app
         self.ticks = ticks or TICKS
-        self.maker = DigestMaker(app.summarizer, app.fallback, app.composer)
+        self.maker = app.maker
         self.stopping = asyncio.Event()
         self._running: set[asyncio.Task[None]] = set()
 
@@ -60,7 +60,11 @@ class DigestService:
     async def digests_tick(self) -> None:
         """Run every subscription slot that is due and not yet run."""
         runs, report = await run_due_slots(
-            self.app.uow_factory, self.maker, self.app.adapters, now=self.now()
+            self.app.uow_factory,
+            self.maker,
+            self.app.adapters,
+            now=self.now(),
+            admin_keys=self.app.admin_keys,
         )
         for run in runs:
             log.info("digest slot %s ran for %d channels", run.slot, len(run.channel_ids))
@@ -68,7 +72,9 @@ class DigestService:
 
     async def deliveries_tick(self) -> None:
         """Send deliveries whose retry time has come."""
-        report = await deliver_all(self.app.uow_factory, self.app.adapters, now=self.now())
+        report = await deliver_all(
+            self.app.uow_factory, self.app.adapters, now=self.now(), admin_keys=self.app.admin_keys
+        )
         self._count_deliveries(report.sent, report.failed, report.retrying)
 
     def _count_deliveries(self, sent: int, failed: int, retrying: int) -> None:

@@ -7,7 +7,7 @@ hundred channels cost one composition per language (and per distinct style note)
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -17,7 +17,7 @@ from bot.domain.digests import Digest
 from bot.domain.languages import LANGS, Lang
 from bot.domain.repositories import UnitOfWorkFactory
 from bot.services.deliveries import DeliveryReport, deliver_due, enqueue
-from bot.services.digests import compose_digest
+from bot.services.digests import DIGEST_TIME_CAP, compose_digest
 from bot.summarize.base import DigestComposer, Summarizer
 
 #: Deliveries due right away (a migrated chat's retry) are sent within this many passes.
@@ -31,6 +31,8 @@ class DigestMaker:
     summarizer: Summarizer
     fallback: Summarizer
     composer: DigestComposer
+    #: The longest one digest may wait on the LLM before the rest is finished offline.
+    time_cap: timedelta | None = DIGEST_TIME_CAP
 
     async def make(
         self,
@@ -51,6 +53,7 @@ class DigestMaker:
             now=now,
             since=since,
             style_note=style_note,
+            time_cap=self.time_cap,
         )
 
 
@@ -92,12 +95,19 @@ async def compose_for(
 
 
 async def deliver_all(
-    uow_factory: UnitOfWorkFactory, adapters: Mapping[str, ChatAdapter], *, now: datetime
+    uow_factory: UnitOfWorkFactory,
+    adapters: Mapping[str, ChatAdapter],
+    *,
+    now: datetime,
+    admin_keys: Collection[str] | None = None,
 ) -> DeliveryReport:
-    """Send every delivery that is due now, including ones left pending by an earlier run."""
+    """Send every delivery that is due now, including ones left pending by an earlier run.
+
+    With `admin_keys`, the admins hear about deliveries that failed for good.
+    """
     report = DeliveryReport()
     for _ in range(MAX_DELIVERY_PASSES):
-        batch = await deliver_due(uow_factory, adapters, now=now)
+        batch = await deliver_due(uow_factory, adapters, now=now, admin_keys=admin_keys)
         report.sent += batch.sent
         report.failed += batch.failed
         report.retrying += batch.retrying
@@ -115,6 +125,7 @@ async def publish(
     *,
     now: datetime,
     since: timedelta = timedelta(hours=24),
+    admin_keys: Collection[str] | None = None,
 ) -> PublishReport:
     """Compose what the targets need, enqueue one delivery per (digest, channel), deliver."""
     composed, empty = await compose_for(uow_factory, maker, targets, now=now, since=since)
@@ -123,7 +134,7 @@ async def publish(
         assert digest.id is not None
         report.digests[digest.lang].append(digest)
         await enqueue(uow_factory, digest.id, channel_ids)
-    report.delivery = await deliver_all(uow_factory, adapters, now=now)
+    report.delivery = await deliver_all(uow_factory, adapters, now=now, admin_keys=admin_keys)
     return report
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -84,6 +84,7 @@ async def run_due_slots(
     *,
     now: datetime,
     grace: timedelta = DEFAULT_GRACE,
+    admin_keys: Collection[str] | None = None,
 ) -> tuple[list[SlotRun], DeliveryReport]:
     """Run every due slot once, then send what is due."""
     runs: list[SlotRun] = []
@@ -102,4 +103,4 @@ async def run_due_slots(
                 await uow.channels.save_subscription(sub)
             await uow.commit()
         runs.append(SlotRun(slot, [c.id for _, c in members if c.id is not None], len(composed)))
-    return runs, await deliver_all(uow_factory, adapters, now=now)
+    return runs, await deliver_all(uow_factory, adapters, now=now, admin_keys=admin_keys)

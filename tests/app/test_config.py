@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import load_settings
+from bot.config import ENV_NAMES, load_settings
 from bot.errors import ConfigError
 
 
@@ -52,6 +52,8 @@ def test_public_variable_names_are_read(monkeypatch: pytest.MonkeyPatch) -> None
         ("DIGESTBOT_DATABASE_URL", "mysql://x", "DIGESTBOT_DATABASE_URL: unsupported"),
         ("DIGESTBOT_HTTP_PORT", "eighty", "DIGESTBOT_HTTP_PORT:"),
         ("DIGESTBOT_LOG_FORMAT", "xml", "DIGESTBOT_LOG_FORMAT:"),
+        ("DIGESTBOT_LLM_PRICES", "gpt-4o=cheap", "DIGESTBOT_LLM_PRICES: bad entry 'gpt-4o=cheap'"),
+        ("DIGESTBOT_DIGEST_TIME_LIMIT", "1", "DIGESTBOT_DIGEST_TIME_LIMIT:"),
     ],
 )
 def test_invalid_setting_fails_with_one_line_naming_the_variable(
@@ -80,3 +82,12 @@ def test_missing_toml_file_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DIGESTBOT_CONFIG", "/nonexistent/digestbot.toml")
     with pytest.raises(ConfigError, match="DIGESTBOT_CONFIG: no such file"):
         load_settings()
+
+
+def test_every_setting_is_documented_in_readme_and_env_example() -> None:
+    root = Path(__file__).resolve().parents[2]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    example = (root / "deploy" / ".env.example").read_text(encoding="utf-8")
+    for name in ENV_NAMES.values():
+        assert f"`{name}`" in readme, f"{name} is missing from the README's settings table"
+        assert f"{name}=" in example, f"{name} is missing from deploy/.env.example"
