@@ -153,10 +153,19 @@ def build_app(
 
 def build_router(app: App) -> CommandRouter:
     """The command core over the app's edges: what chat messages are routed through."""
-    from bot.commands.deps import CommandDeps
+    from bot.adapters.platform_admins import SlackWorkspaceAdmins, TelegramChatAdmins
+    from bot.adapters.slack import SlackAdapter
+    from bot.adapters.telegram import TelegramAdapter
+    from bot.commands.deps import CommandDeps, PlatformAdmins
     from bot.commands.registry import all_commands
     from bot.commands.router import CommandRouter
 
+    platform_admins: dict[str, PlatformAdmins] = {}
+    telegram, slack = app.adapters.get("telegram"), app.adapters.get("slack")
+    if isinstance(telegram, TelegramAdapter):
+        platform_admins["telegram"] = TelegramChatAdmins(telegram.bot)
+    if isinstance(slack, SlackAdapter):
+        platform_admins["slack"] = SlackWorkspaceAdmins(slack.client)
     deps = CommandDeps(
         uow_factory=app.uow_factory,
         reader=app.reader,
@@ -164,5 +173,6 @@ def build_router(app: App) -> CommandRouter:
         adapters=app.adapters,
         admin_keys=app.settings.admin_keys,
         default_timezone=app.settings.timezone,
+        platform_admins=platform_admins,
     )
     return CommandRouter(deps, all_commands())

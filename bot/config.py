@@ -7,11 +7,19 @@ Nothing else in the code reads the environment: the composition root passes `Set
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -31,7 +39,7 @@ def _env(name: str) -> Any:
 class Settings(BaseSettings):
     """Every setting of the bot; secrets are SecretStr so they never print by accident."""
 
-    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True, env_ignore_empty=True)
 
     database_url: str = Field(
         DEFAULT_DATABASE_URL, validation_alias=AliasChoices("DIGESTBOT_DATABASE_URL")
@@ -51,6 +59,12 @@ class Settings(BaseSettings):
     )
     telegram_api_base_url: str = Field(
         "https://api.telegram.org/bot", validation_alias=AliasChoices("TELEGRAM_API_BASE_URL")
+    )
+    telegram_webhook_url: str | None = Field(
+        None, validation_alias=AliasChoices("TELEGRAM_WEBHOOK_URL")
+    )
+    telegram_webhook_secret: SecretStr | None = Field(
+        None, validation_alias=AliasChoices("TELEGRAM_WEBHOOK_SECRET")
     )
     slack_bot_token: SecretStr | None = Field(
         None, validation_alias=AliasChoices("SLACK_BOT_TOKEN")
@@ -100,6 +114,37 @@ class Settings(BaseSettings):
                 "or postgresql+psycopg://USER@HOST/DB"
             )
         return value
+
+    @field_validator("telegram_webhook_url")
+    @classmethod
+    def _public_https(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip():
+            return None
+        if value is not None and not value.startswith("https://"):
+            raise ValueError(
+                "Telegram delivers webhooks only to https:// URLs; leave it unset for long polling"
+            )
+        return value
+
+    @field_validator("telegram_webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        secret = value.get_secret_value() if value is not None else ""
+        if value is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
+            raise ValueError(
+                "use 1-256 characters of A-Z, a-z, 0-9, _ and -, e.g. the output of "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Settings:
+        if self.telegram_webhook_url and self.telegram_webhook_secret is None:
+            raise ValueError(
+                "TELEGRAM_WEBHOOK_SECRET: required with TELEGRAM_WEBHOOK_URL, so forged updates "
+                "are refused"
+            )
+        return self
 
     @field_validator("llm_prices")
     @classmethod
@@ -167,6 +212,6 @@ def load_settings(**overrides: Any) -> Settings:
         loc = str(err["loc"][0]) if err["loc"] else ""
         name = ENV_NAMES.get(loc, loc.upper())
         msg = str(err["msg"]).removeprefix("Value error, ")
-        raise ConfigError(f"{name}: {msg}") from None
+        raise ConfigError(f"{name}: {msg}" if name else msg) from None
     except Exception as exc:  # a malformed TOML file
         raise ConfigError(f"DIGESTBOT_CONFIG: cannot read {toml_path!r}: {exc}") from None

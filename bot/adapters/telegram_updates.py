@@ -19,6 +19,7 @@ import asyncio
 import contextlib
 import hmac
 import logging
+from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 from telegram import Bot, Message, MessageEntity, Update
@@ -186,6 +187,14 @@ class TelegramUpdates:
 
     def webhook_app(self, *, secret_token: str, path: str = "/telegram") -> web.Application:
         """An aiohttp app answering Telegram's webhook POSTs at `path`."""
+        app = web.Application()
+        app.router.add_post(path, self.webhook_handler(secret_token=secret_token))
+        return app
+
+    def webhook_handler(
+        self, *, secret_token: str
+    ) -> Callable[[web.Request], Awaitable[web.Response]]:
+        """The aiohttp handler for Telegram's webhook POSTs, to mount on any app."""
         _check_secret(secret_token)
         expected = secret_token.encode()
 
@@ -201,9 +210,7 @@ class TelegramUpdates:
             self.accept(update)
             return web.Response(status=200)
 
-        app = web.Application()
-        app.router.add_post(path, receive)
-        return app
+        return receive
 
 
 def _check_secret(secret_token: str) -> None:

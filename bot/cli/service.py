@@ -6,7 +6,9 @@ from bot.cli.common import opened_app, run, settings
 
 
 def run_service() -> None:
-    """Run the scheduler (source polling, scheduled digests, delivery retries) and /healthz."""
+    """Run the scheduler, the Telegram and Slack listeners and the operator endpoints."""
+    from bot.bootstrap import build_router
+    from bot.scheduler.listeners import build_listeners
     from bot.scheduler.service import DigestService
     from bot.scheduler.single import single_process
 
@@ -15,6 +17,7 @@ def run_service() -> None:
     async def main() -> None:
         with single_process(loaded.database_url):
             async with opened_app(loaded) as bot:
-                await DigestService(bot).run()
+                listeners = build_listeners(bot, build_router(bot))
+                await DigestService(bot, listeners=listeners).run()
 
     run(main)

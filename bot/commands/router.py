@@ -68,7 +68,8 @@ class CommandRouter:
             )
         parsed = parse_command(message.text, list(self.commands))
         if parsed is None:
-            if not (message.is_private or message.reply_to_message_id):
+            addressed = message.is_private or message.reply_to_message_id
+            if not (addressed or message.extra.get("mentioned") == "true"):
                 return None
             parsed = ("ask", _MENTION.sub("", message.text, count=1).strip())
         name, args = parsed

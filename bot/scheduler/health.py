@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable, Mapping
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -13,9 +14,14 @@ from bot.metrics import REGISTRY
 
 log = logging.getLogger(__name__)
 
+Route = Callable[[web.Request], Awaitable[web.Response]]
 
-def health_app(engine: AsyncEngine) -> web.Application:
-    """The operator endpoints; readiness pings the database with a short query."""
+
+def health_app(engine: AsyncEngine, routes: Mapping[str, Route] | None = None) -> web.Application:
+    """The operator endpoints, plus the platforms' POST `routes` (webhooks) when given.
+
+    Readiness pings the database with a short query.
+    """
 
     async def healthz(_: web.Request) -> web.Response:
         return web.Response(text="ok\n")
@@ -37,12 +43,16 @@ def health_app(engine: AsyncEngine) -> web.Application:
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics)
+    for path, route in (routes or {}).items():
+        app.router.add_post(path, route)
     return app
 
 
-async def start_health_server(engine: AsyncEngine, port: int) -> web.AppRunner:
-    """Serve the operator endpoints on all interfaces at `port` (0 picks a free one)."""
-    runner = web.AppRunner(health_app(engine), access_log=None)
+async def start_health_server(
+    engine: AsyncEngine, port: int, routes: Mapping[str, Route] | None = None
+) -> web.AppRunner:
+    """Serve the operator endpoints (and webhooks) on all interfaces at `port` (0: any free)."""
+    runner = web.AppRunner(health_app(engine, routes), access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, host="0.0.0.0", port=port)  # noqa: S104 - probes come from outside
     await site.start()

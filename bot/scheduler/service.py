@@ -1,4 +1,5 @@
-"""`digestbot run`: one asyncio process with the scheduler and the operator endpoints.
+"""`digestbot run`: one asyncio process with the scheduler, the chat listeners (Telegram
+polling or webhook, Slack Socket Mode or HTTP events) and the operator endpoints.
 
 Schedules live in our own tables (subscriptions and sources carry their next run), and
 APScheduler only drives short periodic ticks that read them, so nothing about a schedule
@@ -8,6 +9,7 @@ is lost on restart and a missed digest is coalesced into one run with a grace wi
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 import time
@@ -18,7 +20,9 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot import metrics
 from bot.bootstrap import App
+from bot.errors import ConfigError
 from bot.scheduler.health import start_health_server
+from bot.scheduler.listeners import Listeners, Loop
 from bot.services.ingest import admin_pause_notice, ingest_due
 from bot.services.publish import deliver_all
 from bot.services.scheduled import run_due_slots
@@ -34,8 +38,15 @@ SHUTDOWN_TIMEOUT = 8.0
 class DigestService:
     """Runs the ticks until stopped; each tick is isolated so one failure never stops the rest."""
 
-    def __init__(self, app: App, *, ticks: dict[str, float] | None = None) -> None:
+    def __init__(
+        self,
+        app: App,
+        *,
+        ticks: dict[str, float] | None = None,
+        listeners: Listeners | None = None,
+    ) -> None:
         self.app = app
+        self.listeners = listeners or Listeners()
         self.ticks = ticks or TICKS
         self.maker = app.maker
         self.stopping = asyncio.Event()
@@ -77,6 +88,24 @@ class DigestService:
         )
         self._count_deliveries(report.sent, report.failed, report.retrying)
 
+    async def _listen(self, name: str, loop: Loop) -> None:
+        """Run one receive loop until stopping; a crash is logged and the loop restarted."""
+        while not self.stopping.is_set():
+            try:
+                await loop(self.stopping)
+            except asyncio.CancelledError:
+                raise
+            except ConfigError as exc:
+                log.error("the %s listener cannot run: %s", name, exc)
+                return
+            except Exception:
+                metrics.JOB_ERRORS.labels(f"listen-{name}").inc()
+                log.exception("the %s listener stopped; restarting it in 5 seconds", name)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.stopping.wait(), 5.0)
+            else:
+                return
+
     def _count_deliveries(self, sent: int, failed: int, retrying: int) -> None:
         metrics.DELIVERIES.labels("sent").inc(sent)
         metrics.DELIVERIES.labels("failed").inc(failed)
@@ -107,7 +136,18 @@ class DigestService:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, self.stopping.set)
-        health = await start_health_server(self.app.engine, self.app.settings.http_port)
+        health = await start_health_server(
+            self.app.engine, self.app.settings.http_port, self.listeners.routes
+        )
+        try:
+            retries = await self.listeners.start(self.stopping)
+        except BaseException:
+            await health.cleanup()
+            raise
+        receiving = [*retries] + [
+            asyncio.create_task(self._listen(name, loop))
+            for name, loop in self.listeners.loops.items()
+        ]
         scheduler = AsyncIOScheduler(
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 60},
             timezone=UTC,
@@ -126,11 +166,18 @@ class DigestService:
                 next_run_time=datetime.now(UTC),
             )
         scheduler.start()
-        log.info("digestbot is running; health on port %s", self.app.settings.http_port)
+        log.info(
+            "digestbot is running; health on port %s; %s",
+            self.app.settings.http_port,
+            "; ".join(self.listeners.modes) or "no chat listener (digests are posted only)",
+        )
         await self.stopping.wait()
         log.info("stopping: no new work, waiting for in-flight jobs")
         scheduler.shutdown(wait=False)
-        if self._running:
-            await asyncio.wait(self._running, timeout=SHUTDOWN_TIMEOUT)
+        pending = {*self._running, *receiving}
+        if pending:
+            await asyncio.wait(pending, timeout=SHUTDOWN_TIMEOUT)
+        for task in receiving:
+            task.cancel()
         await health.cleanup()
         log.info("stopped")

@@ -54,6 +54,8 @@ def test_public_variable_names_are_read(monkeypatch: pytest.MonkeyPatch) -> None
         ("DIGESTBOT_LOG_FORMAT", "xml", "DIGESTBOT_LOG_FORMAT:"),
         ("DIGESTBOT_LLM_PRICES", "gpt-4o=cheap", "DIGESTBOT_LLM_PRICES: bad entry 'gpt-4o=cheap'"),
         ("DIGESTBOT_DIGEST_TIME_LIMIT", "1", "DIGESTBOT_DIGEST_TIME_LIMIT:"),
+        ("TELEGRAM_WEBHOOK_URL", "http://bot.example/t", "TELEGRAM_WEBHOOK_URL: Telegram"),
+        ("TELEGRAM_WEBHOOK_SECRET", "has spaces", "TELEGRAM_WEBHOOK_SECRET: use 1-256"),
     ],
 )
 def test_invalid_setting_fails_with_one_line_naming_the_variable(
@@ -91,3 +93,19 @@ def test_every_setting_is_documented_in_readme_and_env_example() -> None:
     for name in ENV_NAMES.values():
         assert f"`{name}`" in readme, f"{name} is missing from the README's settings table"
         assert f"{name}=" in example, f"{name} is missing from deploy/.env.example"
+
+
+def test_a_telegram_webhook_without_a_secret_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TELEGRAM_WEBHOOK_URL", "https://bot.example/telegram")
+    monkeypatch.delenv("TELEGRAM_WEBHOOK_SECRET", raising=False)
+    with pytest.raises(ConfigError, match=r"^TELEGRAM_WEBHOOK_SECRET: required"):
+        load_settings()
+
+
+def test_empty_variables_from_an_env_file_mean_unset(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("SLACK_BOT_TOKEN", "TELEGRAM_WEBHOOK_URL", "TELEGRAM_WEBHOOK_SECRET"):
+        monkeypatch.setenv(name, "")
+    loaded = load_settings()
+    assert loaded.slack_bot_token is None
+    assert loaded.telegram_webhook_url is None
+    assert loaded.telegram_webhook_secret is None
