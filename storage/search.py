@@ -84,6 +84,25 @@ async def index_article(session: AsyncSession, article_id: int, title: str, body
     )
 
 
+async def index_articles(session: AsyncSession, articles: Sequence[tuple[int, str, str]]) -> None:
+    """`index_article` for several (id, title, text) at once, as one executemany."""
+    if not articles:
+        return
+    columns, values = (
+        ("rowid, article_id", ":id, :id") if _is_sqlite(session) else ("article_id", ":id")
+    )
+    await session.execute(
+        text(
+            f"INSERT INTO {SEARCH_TABLE} ({columns}, title, body, summaries) "
+            f"VALUES ({values}, :title, :body, '')"
+        ),
+        [
+            {"id": i, "title": normalize(title), "body": normalize(body)}
+            for i, title, body in articles
+        ],
+    )
+
+
 async def set_summaries(session: AsyncSession, article_id: int, summaries: str) -> None:
     """Replace the summary text searched for an article (all its summaries, every language)."""
     await session.execute(

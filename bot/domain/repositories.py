@@ -45,6 +45,17 @@ class SourceRepository(Protocol):
     async def due(self, now: datetime) -> builtins.list[Source]:
         """Enabled sources whose next poll time has come (or that were never polled)."""
 
+    async def claim_due(
+        self, now: datetime, *, limit: int, lease: timedelta
+    ) -> builtins.list[Source]:
+        """Take up to `limit` due sources for one poller, most overdue first.
+
+        Each taken source's next poll moves to `now + lease`, so no other worker polls it
+        meanwhile; recording the poll sets the real next poll, and a poller that crashed
+        leaves the source due again once the lease is over. Rows another claimer holds are
+        skipped (SKIP LOCKED on PostgreSQL), so two workers never take the same source.
+        """
+
     async def update(self, source: Source) -> None:
         """Persist changed polling state: health, ETag/Last-Modified, next poll, enabled."""
 
@@ -69,6 +80,15 @@ class ArticleRepository(Protocol):
 
     async def find_by_content_hash(self, content_hash: str) -> Article | None:
         """An article with exactly this cleaned text, or None."""
+
+    async def add_many(self, articles: Sequence[Article]) -> list[Article]:
+        """Store and index several articles at once; those whose canonical URL is already
+        stored are skipped (left out of the result, which carries the new ids)."""
+
+    async def stored_keys(
+        self, canonical_urls: Sequence[str], content_hashes: Sequence[str]
+    ) -> tuple[set[str], set[str]]:
+        """(stored canonical URLs, stored content hashes) among those given, in few queries."""
 
     async def simhashes_since(self, since: datetime) -> list[tuple[int, int]]:
         """(id, simhash) of original articles fetched since `since`, for near-duplicate checks."""
@@ -181,6 +201,13 @@ class ConversationRepository(Protocol):
         self, channel_id: int, thread_id: str | None, *, limit: int = 4
     ) -> list[ConversationTurn]:
         """The last turns of a thread (or of the channel when `thread_id` is None), oldest first."""
+
+    async def move_thread(self, channel_id: int, thread_id: str, to_thread_id: str) -> int:
+        """File every turn of a thread under another id; returns how many moved.
+
+        A Telegram reply chain is known only by the message a follow-up replies to (the bot's
+        latest answer), so its turns move along to each new answer.
+        """
 
 
 class AdminRepository(Protocol):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -20,7 +21,7 @@ from bot.domain.sources import FetchedArticle, Source, SourceFetch
 from bot.services.notices import notify_admins
 from bot.sources.base import SourceReader
 from bot.sources.urls import canonicalize_url
-from bot.text.similarity import SimhashIndex, content_hash, simhash
+from bot.text.similarity import SimhashIndex, content_hash, is_near_duplicate, simhash
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,11 @@ NEAR_DUPLICATE_WINDOW = timedelta(days=7)
 FETCH_CONCURRENCY = 16
 #: Polls that only change a source's health (304, error) written per transaction.
 HEALTH_BATCH = 100
+#: How long a claimed source is kept from other workers: a fetch takes at most seconds, so
+#: only a worker that crashed mid-poll holds one this long (it is polled again after).
+SOURCE_LEASE = timedelta(minutes=5)
+#: Due sources claimed at once, per fetch slot.
+CLAIM_BATCH_FACTOR = 4
 
 #: Told when a source is paused, with the error that paused it (see `admin_pause_notice`).
 PausedHook = Callable[[Source, str], Awaitable[None]]
@@ -70,43 +76,100 @@ async def ingest_due(
 ) -> list[IngestReport]:
     """Poll every due source once (or the sources in `only`, due or not) and store what is new.
 
-    Reports come back in the order of the sources. `on_progress(report, total)` is called
-    after each source, for progress bars; `on_paused(source, error)` at the end for each
-    source this run paused for failing too often, once that is stored, so the caller can
-    tell its admins (a failing notice is logged, never raised).
+    Due sources are claimed a batch at a time (`SourceRepository.claim_due`), so workers
+    sharing one database split them and never poll one source at once. Reports come back in
+    the order the sources were taken. `on_progress(report, total)` is called after each
+    source, for progress bars (`total` grows as batches are claimed); `on_paused(source,
+    error)` at the end for each source this run paused for failing too often, once that is
+    stored, so the caller can tell its admins (a failing notice is logged, never raised).
     """
+    sources = _DueSources(uow_factory, now, only=only, batch=concurrency * CLAIM_BATCH_FACTOR)
+    if not await sources.fill():
+        return []
     async with uow_factory() as uow:
-        sources = await uow.sources.list() if only is not None else await uow.sources.due(now)
-        if only is not None:
-            wanted = set(only)
-            sources = [s for s in sources if s.id in wanted]
-        if not sources:
-            return []
         index = SimhashIndex()
         for article_id, fingerprint in await uow.articles.simhashes_since(
             now - NEAR_DUPLICATE_WINDOW
         ):
             index.add(article_id, fingerprint)
     store = _Store(uow_factory, index, now)
-    reports: list[IngestReport | None] = [None] * len(sources)
-    pending = iter(enumerate(sources))
+    reports: dict[int, IngestReport] = {}
 
     async def worker() -> None:
-        for position, source in pending:
+        while (taken := await sources.next()) is not None:
+            position, source = taken
             fetch = await _read(reader, source)
             report = await store.save(source, fetch)
             reports[position] = report
             if on_progress is not None:
-                on_progress(report, len(sources))
+                on_progress(report, sources.total)
 
     async with asyncio.TaskGroup() as group:
-        for _ in range(max(1, min(concurrency, len(sources)))):
+        for _ in range(max(1, min(concurrency, sources.total))):
             group.create_task(worker())
     await store.flush()
     if on_paused is not None:
         for source, error in store.paused:
             await _tell_paused(on_paused, source, error)
-    return [report for report in reports if report is not None]
+    return [reports[position] for position in sorted(reports)]
+
+
+class _DueSources:
+    """The sources one run polls: those in `only`, or due ones claimed `batch` at a time.
+
+    The next batch is claimed only when the last one is used up, so a claimed source waits
+    for a fetcher for a short while, well within its lease.
+    """
+
+    def __init__(
+        self,
+        uow_factory: UnitOfWorkFactory,
+        now: datetime,
+        *,
+        only: Sequence[int] | None,
+        batch: int,
+    ) -> None:
+        self._uow_factory = uow_factory
+        self._now = now
+        self._only = only
+        self._batch = max(1, batch)
+        self._queue: deque[Source] = deque()
+        self._lock = asyncio.Lock()
+        self._exhausted = False
+        #: Sources taken so far.
+        self.total = 0
+
+    async def fill(self) -> int:
+        """Take the next sources when none wait; how many wait now."""
+        async with self._lock:
+            await self._refill()
+            return len(self._queue)
+
+    async def next(self) -> tuple[int, Source] | None:
+        """(position in the run, source) of the next source to poll; None when all are done."""
+        async with self._lock:
+            await self._refill()
+            if not self._queue:
+                return None
+            position = self.total - len(self._queue)
+            return position, self._queue.popleft()
+
+    async def _refill(self) -> None:
+        if self._queue or self._exhausted:
+            return
+        async with self._uow_factory() as uow:
+            if self._only is not None:
+                wanted = set(self._only)
+                taken = [s for s in await uow.sources.list() if s.id in wanted]
+                self._exhausted = True
+            else:
+                taken = await uow.sources.claim_due(
+                    self._now, limit=self._batch, lease=SOURCE_LEASE
+                )
+                await uow.commit()
+                self._exhausted = len(taken) < self._batch
+        self._queue.extend(taken)
+        self.total += len(taken)
 
 
 def admin_pause_notice(
@@ -220,14 +283,26 @@ class _Store:
         report = IngestReport(source_id=source.id, source_name=source.name)
         report.not_modified = fetch.not_modified
         async with self._uow_factory() as uow:
-            for fetched in fetch.articles:
-                article = await self._store_article(uow, source, fetched)
-                if article is None or article.duplicate_of is not None:
+            keys = [_dedup_keys(fetched) for fetched in fetch.articles]
+            seen_urls, seen_hashes = await uow.articles.stored_keys(
+                [url for url, _ in keys], [digest for _, digest in keys]
+            )
+            fresh: list[Article] = []
+            for fetched, (canonical, digest) in zip(fetch.articles, keys, strict=True):
+                if canonical in seen_urls or digest in seen_hashes:
+                    report.duplicates += 1
+                    continue
+                seen_urls.add(canonical)
+                seen_hashes.add(digest)
+                fresh.append(self._new_article(source, fetched, canonical, digest))
+            stored = await self._store(uow, fresh, indexed)
+            # Articles another writer stored first count as duplicates too.
+            report.duplicates += len(fresh) - len(stored)
+            for article in stored:
+                if article.duplicate_of is not None:
                     report.duplicates += 1
                     continue
                 assert article.id is not None
-                indexed.append((article.id, article.simhash))
-                self._index.add(article.id, article.simhash)
                 report.new += 1
                 report.new_article_ids.append(article.id)
             _record_success(source, fetch, self._now)
@@ -252,19 +327,12 @@ class _Store:
             self.paused.append((stored, error))
         return report
 
-    async def _store_article(
-        self, uow: UnitOfWork, source: Source, fetched: FetchedArticle
-    ) -> Article | None:
-        """Store one article; None for an exact duplicate, `duplicate_of` set for a near-copy."""
-        canonical = canonicalize_url(fetched.canonical_url or fetched.url)
-        if await uow.articles.find_by_canonical_url(canonical) is not None:
-            return None
-        # Readers deliver cleaned text, which is normalized (see `SourceReader.read`).
-        digest = content_hash(fetched.text, normalized=True)
-        if await uow.articles.find_by_content_hash(digest) is not None:
-            return None
+    def _new_article(
+        self, source: Source, fetched: FetchedArticle, canonical: str, digest: str
+    ) -> Article:
+        """The article to store; `duplicate_of` names an earlier original it nearly copies."""
         fingerprint = simhash(fetched.text, normalized=True)
-        article = Article(
+        return Article(
             source_id=source.id,
             url=fetched.url,
             canonical_url=canonical,
@@ -281,7 +349,50 @@ class _Store:
             tags=list(fetched.tags),
             duplicate_of=self._index.nearest(fingerprint),
         )
-        return await uow.articles.add(article)
+
+    async def _store(
+        self, uow: UnitOfWork, articles: list[Article], indexed: list[tuple[int, int]]
+    ) -> list[Article]:
+        """Store a feed's new articles in two multi-row inserts: originals, then near-copies.
+
+        A near-copy of an article from the same batch needs that original's id, so originals
+        go first; each stored original enters the SimHash index (and `indexed`, so a failed
+        commit can take it out again).
+        """
+        originals: list[Article] = []
+        copies: list[tuple[Article, Article]] = []
+        for article in articles:
+            twin = None
+            if article.duplicate_of is None:
+                twin = next(
+                    (o for o in originals if is_near_duplicate(o.simhash, article.simhash)), None
+                )
+            if twin is None:
+                originals.append(article)
+            else:
+                copies.append((article, twin))
+        stored = await uow.articles.add_many(originals)
+        for article in stored:
+            if article.duplicate_of is None:
+                assert article.id is not None
+                self._index.add(article.id, article.simhash)
+                indexed.append((article.id, article.simhash))
+        ids = {article.canonical_url: article.id for article in stored}
+        late = []
+        for copy, twin in copies:
+            if (twin_id := ids.get(twin.canonical_url)) is not None:
+                copy.duplicate_of = twin_id
+                late.append(copy)
+        return stored + await uow.articles.add_many(late)
+
+
+def _dedup_keys(fetched: FetchedArticle) -> tuple[str, str]:
+    """(canonical URL, content hash): an article with either already stored is a duplicate.
+
+    Readers deliver cleaned text, which is normalized (see `SourceReader.read`).
+    """
+    canonical = canonicalize_url(fetched.canonical_url or fetched.url)
+    return canonical, content_hash(fetched.text, normalized=True)
 
 
 async def _read(reader: SourceReader, source: Source) -> SourceFetch:

@@ -8,6 +8,7 @@ summarizer and the deduplicator see the same clean text whatever the site.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -15,7 +16,6 @@ from bot.text.boilerplate import ends_article, is_chrome_line, remove_inline_jun
 from bot.text.frontmatter import split_front_matter
 from bot.text.markdown import strip_markdown, strip_markdown_line
 from bot.text.normalize import normalize_text
-from bot.text.scripts import is_letter
 from bot.text.sentences import split_sentences
 
 #: A first line longer than this is a paragraph, not a headline.
@@ -25,6 +25,9 @@ MAX_TITLE_WORDS = 25
 DERIVED_TITLE_WORDS = 16
 
 _QUOTES = "\"'“”‘’«» "
+#: What `_letters` drops: anything but letters, digits and combining marks (Devanagari vowel
+#: signs and the virama are marks, which `\w` does not cover).
+_NOT_LETTER = re.compile(r"[^\w\u0300-\u036f\u0900-\u0903\u093a-\u094f\u0951-\u0957\u0962\u0963]|_")
 
 
 @dataclass
@@ -112,8 +115,9 @@ def _title_from_text(lines: list[str]) -> str:
 
 def _same_text(a: str, b: str) -> bool:
     """Equal once case, spacing and punctuation are ignored."""
-    return _letters(a) == _letters(b)
+    return a == b or _letters(a) == _letters(b)
 
 
 def _letters(text: str) -> str:
-    return "".join(ch for ch in text.casefold() if is_letter(ch) or ch.isdigit())
+    """Letters, combining marks (Devanagari vowel signs) and digits, case-folded."""
+    return _NOT_LETTER.sub("", text.casefold())

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from bot.text.scripts import is_devanagari, is_latin_letter
+from bot.text.scripts import count_scripts
 from bot.text.stopwords import word_set
 from bot.text.tokens import words
 
@@ -33,15 +33,8 @@ _ENGLISH_FUNCTION_WORDS = word_set(
 
 def detect_language(text: str) -> DetectedLang:
     """`hi`, `en`, `mixed` when both scripts carry substantial text, else `unknown`."""
-    devanagari = latin = other = 0
-    for ch in text:
-        if is_devanagari(ch):
-            devanagari += 1
-        elif is_latin_letter(ch):
-            latin += 1
-        elif ch.isalpha():
-            other += 1
-    letters = devanagari + latin + other
+    counts = count_scripts(text)
+    devanagari, latin, letters = counts.devanagari, counts.latin, counts.letters
     if letters < MIN_LETTERS:
         return "unknown"
     if devanagari / letters >= DOMINANT_SHARE:

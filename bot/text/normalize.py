@@ -38,6 +38,8 @@ _DEVANAGARI_ABBREVIATIONS = word_set("डॉ प्रो श्री सं �
 
 _GLUED_STOP = re.compile(rf"([।॥?!.]+)(?={WORD_CHAR})")
 _GLUED_COMMA = re.compile(rf"(?<={LETTER}),(?={LETTER})")
+#: Either of the two above, to tell cheaply that a text has nothing to repair.
+_GLUED_ANY = re.compile(rf"[।॥?!.](?={WORD_CHAR})|(?<={LETTER}),(?={LETTER})")
 
 
 def normalize_text(text: str) -> str:
@@ -57,6 +59,10 @@ def normalize_text(text: str) -> str:
 
 
 def _drop_invisible(text: str) -> str:
+    if text.replace("\n", "").isprintable():
+        # The common case, checked in C: no control, format, private-use or unassigned
+        # character, no tab and no space other than U+0020, so nothing would change.
+        return text
     out: list[str] = []
     last = len(text) - 1
     for i, ch in enumerate(text):
@@ -73,6 +79,9 @@ def _drop_invisible(text: str) -> str:
 
 
 def _repair_glued(text: str) -> str:
+    if not _GLUED_ANY.search(text):
+        # Most lines glue nothing: skip the costly scan for URLs and domains to protect.
+        return text
     pieces: list[str] = []
     start = 0
     for match in _PROTECTED.finditer(text):

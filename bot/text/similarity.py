@@ -62,12 +62,27 @@ def simhash(text: str, *, normalized: bool = False) -> int:
                 counters.append(0)
             counters[level], carry = counters[level] ^ carry, counters[level] & carry
             level += 1
-    fingerprint = 0
-    for bit in range(SIMHASH_BITS):
-        ones = sum(1 << level for level, counter in enumerate(counters) if counter >> bit & 1)
-        if 2 * ones > shingles:
-            fingerprint |= 1 << bit
+    fingerprint = _bitsliced_greater(counters, shingles // 2)
     return fingerprint - (1 << SIMHASH_BITS) if fingerprint & _SIGN_BIT else fingerprint
+
+
+def _bitsliced_greater(counters: list[int], threshold: int) -> int:
+    """The bits whose count (bit-sliced in `counters`, lowest level first) exceeds `threshold`.
+
+    A comparator run on all 64 counts at once, from the most significant level down: `eq`
+    holds the bits still equal to the threshold so far, `greater` those already above it.
+    (For whole counts, 2·count > shingles exactly when count > shingles // 2.)
+    """
+    levels = max(len(counters), threshold.bit_length())
+    greater, eq = 0, _MASK
+    for level in range(levels - 1, -1, -1):
+        counter = counters[level] if level < len(counters) else 0
+        if threshold >> level & 1:
+            eq &= counter
+        else:
+            greater |= eq & counter
+            eq &= ~counter & _MASK
+    return greater
 
 
 def hamming(a: int, b: int) -> int:

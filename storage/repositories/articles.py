@@ -14,7 +14,7 @@ from bot.domain.articles import Article
 from bot.domain.search import SearchHit
 from storage.models import ArticleRow
 from storage.repositories._dialect import insert_for
-from storage.search import index_article, query_terms, search_rows
+from storage.search import index_article, index_articles, query_terms, search_rows
 from storage.snippets import best_passage
 from storage.types import utcnow
 
@@ -43,6 +43,28 @@ class SqlArticleRepository:
         stored.id = new_id
         await index_article(self._session, new_id, stored.title, stored.text)
         return stored
+
+    async def add_many(self, articles: Sequence[Article]) -> list[Article]:
+        """Store and index several articles in a few statements; those whose canonical URL
+        is already stored (another writer was faster) are left out of the result."""
+        stored = [replace(a, fetched_at=a.fetched_at or utcnow()) for a in articles]
+        by_url = {a.canonical_url: a for a in stored}
+        added: list[Article] = []
+        for start in range(0, len(stored), _ROWS_PER_INSERT):
+            chunk = stored[start : start + _ROWS_PER_INSERT]
+            statement = (
+                insert_for(self._session, ArticleRow)
+                .values([_values(a) for a in chunk])
+                .on_conflict_do_nothing(index_elements=[ArticleRow.canonical_url])
+                .returning(ArticleRow.id, ArticleRow.canonical_url)
+            )
+            for new_id, url in (await self._session.execute(statement)).all():
+                article = by_url[url]
+                article.id = new_id
+                added.append(article)
+        added.sort(key=lambda a: a.id or 0)
+        await index_articles(self._session, [(a.id or 0, a.title, a.text) for a in added])
+        return added
 
     async def get(self, article_id: int) -> Article | None:
         """The article with this id, or None."""
@@ -75,6 +97,29 @@ class SqlArticleRepository:
             .limit(1)
         )
         return _to_article(row) if row else None
+
+    async def stored_keys(
+        self, canonical_urls: Sequence[str], content_hashes: Sequence[str]
+    ) -> tuple[set[str], set[str]]:
+        """Which of these canonical URLs and content hashes are already stored.
+
+        One query per key kind (in chunks) for a whole feed, instead of two per item.
+        """
+        urls: set[str] = set()
+        hashes: set[str] = set()
+        for chunk in _chunks(sorted(set(canonical_urls))):
+            urls.update(
+                await self._session.scalars(
+                    select(ArticleRow.canonical_url).where(ArticleRow.canonical_url.in_(chunk))
+                )
+            )
+        for chunk in _chunks(sorted(set(content_hashes))):
+            hashes.update(
+                await self._session.scalars(
+                    select(ArticleRow.content_hash).where(ArticleRow.content_hash.in_(chunk))
+                )
+            )
+        return urls, hashes
 
     async def simhashes_since(self, since: datetime) -> list[tuple[int, int]]:
         """(id, simhash) of original articles fetched since `since`, oldest first."""
@@ -117,6 +162,15 @@ class SqlArticleRepository:
             )
             for row in rows
         ]
+
+
+#: Rows per multi-row INSERT: far below SQLite's limit of bound parameters.
+_ROWS_PER_INSERT = 100
+
+
+def _chunks(values: Sequence[str], size: int = 500) -> list[Sequence[str]]:
+    """Slices small enough for any database's limit on bound parameters."""
+    return [values[i : i + size] for i in range(0, len(values), size)]
 
 
 def _values(article: Article) -> dict[str, Any]:
