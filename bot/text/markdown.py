@@ -23,6 +23,8 @@ _INLINE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"`+([^`\n]+)`+"), r"\1"),
 )
 
+#: A character one of the inline rules needs; a line without any passes them unchanged.
+_INLINE_SYNTAX = re.compile(r"[!\[<*_~`]")
 #: Line prefixes that are syntax, not text.
 _LINE_PREFIX = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+(?:\[[ xX]\]\s+)?|\d{1,3}[.)]\s+)")
 _CLOSING_HASHES = re.compile(r"\s+#+\s*$")
@@ -55,8 +57,9 @@ def strip_markdown_line(line: str) -> str:
     while previous != line:
         previous = line
         line = _LINE_PREFIX.sub("", line, count=1)
-    for pattern, replacement in _INLINE_RULES:
-        line = pattern.sub(replacement, line)
+    if _INLINE_SYNTAX.search(line):  # most prose has none: skip the eleven rules
+        for pattern, replacement in _INLINE_RULES:
+            line = pattern.sub(replacement, line)
     if line.count("|") >= 2 and line.strip().startswith("|"):
         line = " ".join(cell.strip() for cell in line.strip().strip("|").split("|"))
     return line

@@ -18,7 +18,9 @@ ZWNJ = "\u200c"
 ZWJ = "\u200d"
 
 _NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
-_SPACES = re.compile(r"[^\S\n]+")
+#: Whitespace to turn into one space: runs, and single characters other than U+0020 (a lone
+#: space matching would be replaced by itself, at a cost on every word).
+_SPACES = re.compile(r"[^\S\n]{2,}|[^\S \n]")
 _BLANK_LINES = re.compile(r"\n{3,}")
 
 #: Spans that must never get a space inserted: URLs, e-mail addresses and bare domains.
