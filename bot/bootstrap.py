@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.adapters.base import ChatAdapter
 from bot.config import Settings
 from bot.domain.repositories import UnitOfWorkFactory
+from bot.services.questions import Answerer
 from bot.sources.base import SourceReader
 from bot.summarize.base import DigestComposer, Summarizer
 from storage.db import make_engine
@@ -38,6 +39,8 @@ class App:
     fallback: Summarizer
     composer: DigestComposer
     adapters: dict[str, ChatAdapter] = field(default_factory=dict)
+    #: Writes grounded answers to questions with the LLM; None answers with extracts.
+    answerer: Answerer | None = None
 
     @property
     def maker(self) -> DigestMaker:
@@ -66,12 +69,22 @@ class App:
         await self.engine.dispose()
 
 
+@dataclass(frozen=True)
+class Writers:
+    """What writes text: the summarizer, its offline fallback, the composer, the answerer."""
+
+    summarizer: Summarizer
+    fallback: Summarizer
+    composer: DigestComposer
+    answerer: Answerer | None = None
+
+
 def build_summarizers(
     settings: Settings,
     uow_factory: UnitOfWorkFactory,
     adapters: Mapping[str, ChatAdapter] | None = None,
-) -> tuple[Summarizer, Summarizer, DigestComposer]:
-    """(summarizer, fallback, composer): the LLM ones when a key is set, else the offline ones.
+) -> Writers:
+    """The LLM writers when a key is set (one client, one daily budget), else the offline ones.
 
     With `adapters`, the admins are warned when today's tokens cross 80% of the ceiling.
     """
@@ -81,21 +94,28 @@ def build_summarizers(
     fallback = ExtractiveSummarizer()
     offline_composer = OfflineDigestComposer()
     if not settings.llm_enabled:
-        return fallback, fallback, offline_composer
-    from bot.llm.wiring import admin_budget_warning, build_llm_summarizers
+        return Writers(fallback, fallback, offline_composer)
+    from bot.llm.wiring import (
+        admin_budget_warning,
+        build_answerer,
+        build_llm_client,
+        build_llm_summarizers,
+    )
 
-    summarizer, composer = build_llm_summarizers(
+    client = build_llm_client(
         settings,
-        fallback,
-        offline_composer,
-        uow_factory=uow_factory,
+        uow_factory,
         on_budget_warning=(
             admin_budget_warning(adapters, settings.admin_keys, uow_factory)
             if adapters is not None
             else None
         ),
     )
-    return summarizer, fallback, composer
+    summarizer, composer = build_llm_summarizers(
+        settings, fallback, offline_composer, uow_factory=uow_factory, client=client
+    )
+    answerer = build_answerer(settings, uow_factory, client=client)
+    return Writers(summarizer, fallback, composer, answerer)
 
 
 def build_adapters(settings: Settings, console: TextIO) -> dict[str, ChatAdapter]:
@@ -138,16 +158,17 @@ def build_app(
     engine = make_engine(settings.database_url)
     uow_factory = make_uow_factory(engine)
     chat = adapters if adapters is not None else build_adapters(settings, console or sys.stdout)
-    summarizer, fallback, composer = build_summarizers(settings, uow_factory, chat)
+    writers = build_summarizers(settings, uow_factory, chat)
     return App(
         settings=settings,
         engine=engine,
         uow_factory=uow_factory,
         reader=reader or WebSourceReader(allow_private_urls=settings.allow_private_urls),
-        summarizer=summarizer,
-        fallback=fallback,
-        composer=composer,
+        summarizer=writers.summarizer,
+        fallback=writers.fallback,
+        composer=writers.composer,
         adapters=chat,
+        answerer=writers.answerer,
     )
 
 
@@ -174,5 +195,6 @@ def build_router(app: App) -> CommandRouter:
         admin_keys=app.settings.admin_keys,
         default_timezone=app.settings.timezone,
         platform_admins=platform_admins,
+        answerer=app.answerer,
     )
     return CommandRouter(deps, all_commands())

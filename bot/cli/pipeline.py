@@ -196,7 +196,9 @@ def ask(
             raise DigestbotError("ask takes one language: --lang hi or --lang en")
         answer_lang = langs[0]
         async with opened_app() as bot:
-            answer = await answer_question(bot.uow_factory, question, answer_lang)
+            answer = await answer_question(
+                bot.uow_factory, question, answer_lang, answerer=bot.answerer
+            )
         echo(answer.text)
         if answer.citations:
             echo()

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from bot.commands.spec import CommandContext, Say, UsageError
 from bot.domain.channels import ConversationTurn, Subscription
 from bot.domain.languages import langs_of, parse_lang_choice
+from bot.errors import DeliveryError
 from bot.scheduler.schedules import ScheduleError, next_runs, parse_schedule, zone
 from bot.services.publish import publish
-from bot.services.questions import answer_question
+from bot.services.questions import Answer, answer_question, save_turn, thread_context
+
+log = logging.getLogger(__name__)
 
 DEFAULT_SCHEDULE = "daily 08:00"
 
@@ -181,35 +185,71 @@ async def sources(ctx: CommandContext) -> Say:
     return Say(hi=f"स्रोत:\n{text}", en=f"Sources:\n{text}")
 
 
+#: Platforms where a follow-up names only the message it replies to (no thread root).
+_REPLY_CHAINS = frozenset({"telegram"})
+
+
 async def ask(ctx: CommandContext) -> Say:
-    """Answer from stored articles; a reply to a digest asks about that digest's articles."""
+    """Answer from stored articles; a reply to a digest asks about that digest's articles.
+
+    Follow-ups in the same thread (a Slack thread, a Telegram reply to one of the answers)
+    see the thread's last turns and keep its digest. The answer is sent from here, not by the
+    router, because the turn is filed under the id of the message a follow-up will point at.
+    """
     question = ctx.args.strip()
     if not question:
         raise UsageError(Say(hi="प्रश्न लिखें।", en="Write a question."))
     assert ctx.channel.id is not None
-    digest_id = None
-    if ctx.message.reply_to_message_id:
-        async with ctx.deps.uow_factory() as uow:
-            digest_id = await uow.deliveries.digest_for_message(
-                ctx.channel.id, ctx.message.reply_to_message_id
-            )
-    answer = await answer_question(
-        ctx.deps.uow_factory, question, ctx.lang, digest_id=digest_id, answerer=ctx.deps.answerer
+    message = ctx.message
+    thread = await thread_context(
+        ctx.deps.uow_factory,
+        ctx.channel.id,
+        thread_key=message.reply_to_message_id or message.thread_id,
+        reply_to=message.reply_to_message_id,
     )
+    answer = await answer_question(
+        ctx.deps.uow_factory,
+        question,
+        ctx.lang,
+        digest_id=thread.digest_id,
+        answerer=ctx.deps.answerer,
+        history=thread.history,
+        style_note=ctx.channel.style_note,
+    )
+    text = answer_text(answer)
+    sent = await _send(ctx, text)
+    chained = ctx.channel.platform in _REPLY_CHAINS and bool(sent)
+    await save_turn(
+        ctx.deps.uow_factory,
+        ConversationTurn(
+            channel_id=ctx.channel.id,
+            user_id=message.user_id,
+            question=question,
+            answer=text,
+            lang=ctx.lang,
+            digest_id=thread.digest_id,
+            thread_id=sent[-1] if chained else message.thread_id,
+            cited_article_ids=[c.article_id for c in answer.citations if c.article_id],
+        ),
+        moved_from=thread.key if chained and thread.history else None,
+    )
+    return Say(hi="", en="")
+
+
+def answer_text(answer: Answer) -> str:
+    """The answer and its numbered links, each a stored article's URL."""
     links = "\n".join(f"[{n}] {c.title} — {c.url}" for n, c in enumerate(answer.citations, 1))
-    text = f"{answer.text}\n\n{links}".strip()
-    async with ctx.deps.uow_factory() as uow:
-        await uow.conversations.add(
-            ConversationTurn(
-                channel_id=ctx.channel.id,
-                user_id=ctx.message.user_id,
-                question=question,
-                answer=text,
-                lang=ctx.lang,
-                digest_id=digest_id,
-                thread_id=ctx.message.thread_id,
-                cited_article_ids=[c.article_id for c in answer.citations if c.article_id],
-            )
-        )
-        await uow.commit()
-    return Say(hi=text, en=text)
+    return f"{answer.text}\n\n{links}".strip()
+
+
+async def _send(ctx: CommandContext, text: str) -> list[str]:
+    """Post the reply in the question's thread; the ids of the messages sent, [] on failure."""
+    adapter = ctx.deps.adapters.get(ctx.channel.platform)
+    if adapter is None:
+        log.warning("no %s adapter to answer with", ctx.channel.platform)
+        return []
+    try:
+        return await adapter.send_text(ctx.channel, text, thread_id=ctx.message.thread_id)
+    except DeliveryError as exc:
+        log.warning("answer to %s failed: %s", ctx.channel.key, exc)
+        return []

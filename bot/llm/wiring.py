@@ -1,4 +1,4 @@
-"""Builds the LLM summarizer and composer from settings, for the composition root."""
+"""Builds the LLM summarizer, composer and answerer from settings, for the composition root."""
 
 from __future__ import annotations
 
@@ -12,10 +12,12 @@ from bot.digest.llm_compose import LLMDigestComposer
 from bot.domain.repositories import UnitOfWorkFactory
 from bot.domain.usage import LLMCall
 from bot.errors import ConfigError
+from bot.llm.answer import LLMAnswerer
 from bot.llm.budget import WARN_SHARE, TokenBudget
 from bot.llm.client import OpenAIChatClient, UsageRecorder
 from bot.llm.prompts import PromptStore
 from bot.services.notices import notify_admins
+from bot.services.questions import Answerer
 from bot.summarize.base import DigestComposer, Summarizer
 from bot.summarize.llm import LLMSummarizer
 
@@ -117,15 +119,36 @@ def build_llm_summarizers(
     uow_factory: UnitOfWorkFactory | None = None,
     prompts: PromptStore | None = None,
     on_budget_warning: BudgetWarning | None = None,
+    client: OpenAIChatClient | None = None,
 ) -> tuple[LLMSummarizer, LLMDigestComposer]:
     """(summarizer, composer) sharing one client; they fall back to the given offline ones.
 
     Pass `uow_factory` so every call is recorded and DIGESTBOT_LLM_DAILY_TOKENS is enforced;
     without it calls are neither stored nor capped. `on_budget_warning` (see
-    `admin_budget_warning`) hears when today's usage crosses 80% of the ceiling.
+    `admin_budget_warning`) hears when today's usage crosses 80% of the ceiling. Pass
+    `client` to share one client (and one budget, which warns once) with the answerer.
     """
     store = prompts or PromptStore.load()
-    client = build_llm_client(settings, uow_factory, on_budget_warning=on_budget_warning)
+    client = client or build_llm_client(settings, uow_factory, on_budget_warning=on_budget_warning)
     summarizer = LLMSummarizer(client, store, settings.llm_model, fallback)
     composer = LLMDigestComposer(client, store, settings.llm_model, offline_composer)
     return summarizer, composer
+
+
+def build_answerer(
+    settings: Settings,
+    uow_factory: UnitOfWorkFactory,
+    *,
+    prompts: PromptStore | None = None,
+    on_budget_warning: BudgetWarning | None = None,
+    client: OpenAIChatClient | None = None,
+) -> Answerer | None:
+    """The LLM answerer for chat questions, or None without OPENAI_API_KEY (offline extracts).
+
+    Its calls are stored in the usage table and count against DIGESTBOT_LLM_DAILY_TOKENS;
+    over the ceiling, answers are the labelled extracts.
+    """
+    if not settings.llm_enabled:
+        return None
+    client = client or build_llm_client(settings, uow_factory, on_budget_warning=on_budget_warning)
+    return LLMAnswerer(client, prompts or PromptStore.load(), settings.llm_model)

@@ -1,15 +1,29 @@
-"""Answer a question from stored articles, citing them as numbered links."""
+"""Answer a question from stored articles, citing them as numbered links.
+
+Retrieval is full-text search over every article's text and its summaries in both languages,
+so an English question reaches a Hindi article through its English summary. A hit counts only
+when it holds enough of the question's meaningful words (see `is_relevant`); with none, the
+reply says the answer is not in the articles, and no model is asked. Links are always the
+stored URLs of the cited articles, never anything an answerer wrote.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+import re
+import unicodedata
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from bot.domain.channels import ConversationTurn
 from bot.domain.digests import SourceLink
 from bot.domain.languages import Lang
-from bot.domain.repositories import UnitOfWorkFactory
+from bot.domain.repositories import UnitOfWork, UnitOfWorkFactory
 from bot.domain.search import SearchHit
+from bot.llm.guards import strip_urls
+from bot.text.stopwords import NEWS_FILLER, STOPWORDS, word_set
+from bot.text.tokens import words
 
 _NOT_FOUND: dict[Lang, str] = {
     "en": "That is not in the articles I have. Try other words, or ask about a recent digest.",
@@ -19,6 +33,28 @@ _EXTRACT_LABEL: dict[Lang, str] = {
     "en": "Most relevant passages from the stored articles (extracts, no AI summary):",
     "hi": "संग्रहित लेखों के सबसे प्रासंगिक अंश (सीधे उद्धरण, एआई सारांश नहीं):",
 }
+#: Words of asking rather than of a topic: "tell me the latest news" names no story.
+_ASKING = word_set(
+    """
+    tell know latest happened happening happen update updates anything something explain
+    give show anyone everything much many bataiye batao बताओ बताइए बताएं बताइये ताज़ा ताजा
+    नया नई नए हुआ हुई क्या बारे सा सी
+    """
+)
+#: How many earlier turns of a thread a follow-up sees.
+HISTORY_TURNS = 4
+_MARKER = re.compile(r"\[(\d{1,3})\]")
+_INVISIBLE = dict.fromkeys((0x200C, 0x200D))
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What an answerer wrote: text citing passages as [1], [2] … in the order they were given,
+    and the numbers it cites. `extract` marks the offline passages (labelled in the text)."""
+
+    text: str
+    cited: tuple[int, ...] = ()
+    extract: bool = False
 
 
 @dataclass
@@ -28,13 +64,111 @@ class Answer:
     text: str
     citations: list[SourceLink] = field(default_factory=list)
     found: bool = True
+    extract: bool = False
+
+
+@dataclass(frozen=True)
+class ThreadContext:
+    """What a question in a thread inherits: its earlier turns and the digest it is about."""
+
+    key: str | None
+    history: list[ConversationTurn]
+    digest_id: int | None
 
 
 class Answerer(Protocol):
     """Writes a grounded answer from retrieved passages (the LLM-backed one, when configured)."""
 
-    async def answer(self, question: str, lang: Lang, hits: Sequence[SearchHit]) -> str:
-        """Answer only from `hits`, citing them as [1], [2] … in the order given."""
+    async def answer(
+        self,
+        question: str,
+        lang: Lang,
+        hits: Sequence[SearchHit],
+        *,
+        history: Sequence[ConversationTurn] = (),
+        style_note: str = "",
+    ) -> Draft:
+        """Answer only from `hits`, citing them as [1], [2] … in the order given.
+
+        `history` is the thread's earlier turns, oldest first: context for what the question
+        refers to, never a source of facts. `style_note` is the channel's tone preference.
+        Must not raise: on any failure the answer is `extract_answer(lang, hits)`.
+        """
+
+
+def extract_answer(lang: Lang, hits: Sequence[SearchHit]) -> Draft:
+    """The offline answer: the passages themselves, labelled as extracts, each cited."""
+    lines = [_EXTRACT_LABEL[lang]]
+    lines += [f"[{n}] {strip_urls(hit.snippet)}" for n, hit in enumerate(hits, start=1)]
+    return Draft(text="\n\n".join(lines), cited=tuple(range(1, len(hits) + 1)), extract=True)
+
+
+def evidence_terms(text: str) -> list[str]:
+    """The words of a question that can show an article is about it, most telling kept.
+
+    Function words, reporting filler ("government", "said", "news") and asking words ("tell",
+    "latest") are dropped; when nothing else is left, the filler is what there is.
+    """
+    candidates = [w for w in dict.fromkeys(words(_normalize(text))) if len(w) > 1]
+    content = [w for w in candidates if w not in STOPWORDS and w not in _ASKING]
+    telling = [w for w in content if w not in NEWS_FILLER]
+    return telling or content
+
+
+def needed_matches(term_count: int) -> int:
+    """Evidence words an article must hold: all of one, one of two, two of three or more.
+
+    One shared word among several is how unrelated articles match ("cricket" in a question
+    about cricket in Mumbai), so longer questions need two.
+    """
+    return min(2, math.ceil(term_count / 2))
+
+
+def is_relevant(terms: Collection[str], document: str) -> bool:
+    """True when `document` holds enough of the question's evidence `terms`."""
+    if not terms:
+        return False
+    present = set(words(_normalize(document)))
+    return sum(term in present for term in terms) >= needed_matches(len(terms))
+
+
+async def thread_context(
+    uow_factory: UnitOfWorkFactory,
+    channel_id: int,
+    *,
+    thread_key: str | None,
+    reply_to: str | None,
+) -> ThreadContext:
+    """The thread's last turns (under `thread_key`) and its digest.
+
+    The digest is the one `reply_to` was part of, else the one the thread's latest turn was
+    about, so follow-ups under a digest keep asking about that digest's articles.
+    """
+    async with uow_factory() as uow:
+        history = (
+            await uow.conversations.recent(channel_id, thread_key, limit=HISTORY_TURNS)
+            if thread_key is not None
+            else []
+        )
+        digest_id = (
+            await uow.deliveries.digest_for_message(channel_id, reply_to) if reply_to else None
+        )
+    if digest_id is None:
+        digest_id = next((t.digest_id for t in reversed(history) if t.digest_id), None)
+    return ThreadContext(key=thread_key, history=history, digest_id=digest_id)
+
+
+async def save_turn(
+    uow_factory: UnitOfWorkFactory, turn: ConversationTurn, *, moved_from: str | None = None
+) -> ConversationTurn:
+    """Store a question and its answer; with `moved_from`, the thread's earlier turns are
+    filed under the new turn's `thread_id` too, so the next follow-up finds them all."""
+    async with uow_factory() as uow:
+        if moved_from is not None and turn.thread_id is not None and moved_from != turn.thread_id:
+            await uow.conversations.move_thread(turn.channel_id, moved_from, turn.thread_id)
+        stored = await uow.conversations.add(turn)
+        await uow.commit()
+    return stored
 
 
 async def answer_question(
@@ -44,23 +178,70 @@ async def answer_question(
     *,
     digest_id: int | None = None,
     answerer: Answerer | None = None,
+    history: Sequence[ConversationTurn] = (),
+    style_note: str = "",
     limit: int = 3,
 ) -> Answer:
     """Retrieve the best passages (within one digest's articles when replying to it) and answer.
 
-    Without an answerer the reply is the passages themselves, labelled as extracts.
+    In a thread the previous question joins the search, so "what did it cost?" ranks the
+    story already being discussed first; an article still has to match the new question's
+    own words to count. Without an answerer the reply is the passages, labelled as extracts.
     """
+    terms = evidence_terms(question)
+    previous = history[-1].question if history else ""
+    if not terms and previous:
+        terms = evidence_terms(previous)
+    query = f"{previous} {question}".strip()
     async with uow_factory() as uow:
         scope: list[int] | None = None
         if digest_id is not None:
             digest = await uow.digests.get(digest_id)
             scope = [aid for item in digest.items for aid in item.article_ids] if digest else None
-        hits = await uow.articles.search(question, limit=limit, article_ids=scope)
+        found = await uow.articles.search(query, limit=limit * 2, article_ids=scope)
+        hits = [h for h in found if is_relevant(terms, await _searched_text(uow, h))][:limit]
     if not hits:
         return Answer(text=_NOT_FOUND[lang], found=False)
-    citations = [SourceLink(title=h.title, url=h.url, article_id=h.article_id) for h in hits]
-    if answerer is not None:
-        return Answer(text=await answerer.answer(question, lang, hits), citations=citations)
-    lines = [_EXTRACT_LABEL[lang]]
-    lines += [f"[{n}] {hit.snippet}" for n, hit in enumerate(hits, start=1)]
-    return Answer(text="\n\n".join(lines), citations=citations)
+    if answerer is None:
+        draft = extract_answer(lang, hits)
+    else:
+        draft = await answerer.answer(question, lang, hits, history=history, style_note=style_note)
+    return _cited(draft, hits)
+
+
+async def _searched_text(uow: UnitOfWork, hit: SearchHit) -> str:
+    """What search matched the hit on: its title, text and summaries in both languages."""
+    article = await uow.articles.get(hit.article_id)
+    parts = [hit.title, article.text if article else hit.snippet]
+    for summary_lang in ("hi", "en"):
+        summary = await uow.summaries.latest_for(hit.article_id, summary_lang)
+        if summary is not None:
+            parts += [summary.headline, summary.text]
+    return "\n".join(parts)
+
+
+def _cited(draft: Draft, hits: Sequence[SearchHit]) -> Answer:
+    """Only the passages the draft cites become links, renumbered [1], [2] … in that order.
+
+    A marker naming no passage is removed, so the text never points at a missing link.
+    """
+    valid = range(1, len(hits) + 1)
+    in_text = [int(n) for n in _MARKER.findall(draft.text)]
+    cited = sorted({n for n in (*draft.cited, *in_text) if n in valid})
+    renumber = {old: new for new, old in enumerate(cited, start=1)}
+
+    def marker(match: re.Match[str]) -> str:
+        number = renumber.get(int(match.group(1)))
+        return f"[{number}]" if number else ""
+
+    text = _MARKER.sub(marker, draft.text)
+    text = re.sub(r"[ \t]+([,.;:!?।])", r"\1", re.sub(r"[ \t]{2,}", " ", text)).strip()
+    citations = [
+        SourceLink(title=hits[n - 1].title, url=hits[n - 1].url, article_id=hits[n - 1].article_id)
+        for n in cited
+    ]
+    return Answer(text=text, citations=citations, extract=draft.extract)
+
+
+def _normalize(text: str) -> str:
+    return unicodedata.normalize("NFC", text).translate(_INVISIBLE)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.channels import ConversationTurn
@@ -46,6 +46,16 @@ class SqlConversationRepository:
             statement.order_by(ConversationRow.id.desc()).limit(limit)
         )
         return [_to_turn(row) for row in reversed(rows.all())]
+
+    async def move_thread(self, channel_id: int, thread_id: str, to_thread_id: str) -> int:
+        """File every turn of a thread under `to_thread_id`; returns how many moved."""
+        result = await self._session.execute(
+            update(ConversationRow)
+            .where(ConversationRow.channel_id == channel_id, ConversationRow.thread_id == thread_id)
+            .values(thread_id=to_thread_id)
+            .execution_options(synchronize_session=False)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
 
 
 def _to_turn(row: ConversationRow) -> ConversationTurn:

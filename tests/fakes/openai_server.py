@@ -94,8 +94,28 @@ class Obey:
     invents article ids and answers in the wrong language."""
 
 
+@dataclass(frozen=True)
+class CiteFact:
+    """An answer citing whichever numbered passage holds `fact`: `answer` with `{n}` filled in.
+
+    Plays a model that found the right passage, wherever retrieval ranked it.
+    """
+
+    answer: str
+    fact: str
+
+
 Behaviour = (
-    Echo | Reply | Malformed | InventedNumber | RateLimited | ServerError | Stall | Refusal | Obey
+    Echo
+    | Reply
+    | Malformed
+    | InventedNumber
+    | RateLimited
+    | ServerError
+    | Stall
+    | Refusal
+    | Obey
+    | CiteFact
 )
 
 
@@ -237,6 +257,10 @@ def _content_for(behaviour: Behaviour, system: str, user: str) -> str:
         return content if isinstance(content, str) else json.dumps(content, ensure_ascii=False)
     if isinstance(behaviour, Malformed):
         return behaviour.content
+    if isinstance(behaviour, CiteFact):
+        number = _passage_with(_block(user, "PASSAGES") or "", behaviour.fact)
+        answer = {"answer": behaviour.answer.format(n=number), "cited": [number]}
+        return json.dumps(answer, ensure_ascii=False)
     lang = _target_lang(user)
     if isinstance(behaviour, Obey):
         return json.dumps(_obey(system, user, lang), ensure_ascii=False)
@@ -255,6 +279,14 @@ def _target_lang(user: str) -> str:
 def _block(user: str, name: str) -> str | None:
     match = re.search(rf"<<<{name}\n(.*?)\n{name}>>>", user, re.DOTALL)
     return match.group(1) if match else None
+
+
+def _passage_with(passages: str, fact: str) -> int:
+    """The number of the `[n]` passage whose text holds `fact` (0 when none does)."""
+    for match in re.finditer(r"^\[(\d+)\](.*?)(?=^\[\d+\]|\Z)", passages, re.M | re.S):
+        if fact in match.group(2):
+            return int(match.group(1))
+    return 0
 
 
 def _in_lang(text: str, lang: str) -> bool:

@@ -1,0 +1,1 @@
+"""Tests of grounded answers: retrieval, citations, the LLM answerer and its fallbacks."""
