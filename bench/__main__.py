@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import sys
 
-from bench import demo_e2e
+from bench import demo_e2e, fanout, ingest, llm_cost
 from bench.harness import Benchmark, Section, write_report
 
-BENCHMARKS: dict[str, Benchmark] = {"demo_e2e": demo_e2e.run}
+BENCHMARKS: dict[str, Benchmark] = {
+    "demo_e2e": demo_e2e.run,
+    "ingest": ingest.run,
+    "llm_cost": llm_cost.run,
+    "fanout": fanout.run,
+}
 
 
 def main() -> None:
@@ -15,11 +20,10 @@ def main() -> None:
     unknown = [name for name in chosen if name not in BENCHMARKS]
     if unknown:
         sys.exit(f"unknown benchmark {unknown[0]!r}: choose from {', '.join(BENCHMARKS)}")
-    sections: list[Section] = []
     for name in chosen:
         print(f"running {name} …", file=sys.stderr, flush=True)
-        sections.extend(BENCHMARKS[name]())
-    write_report(sections)
+        sections: list[Section] = BENCHMARKS[name]()
+        write_report({name: sections}, order=list(BENCHMARKS))
     print("wrote BENCHMARKS.md", file=sys.stderr)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import platform
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -65,18 +66,36 @@ def git_revision() -> str:
         return "unknown"
 
 
-def write_report(sections: list[Section], path: Path = Path("BENCHMARKS.md")) -> None:
-    """Rewrite BENCHMARKS.md with every section and the machine it ran on."""
+def write_report(
+    results: dict[str, list[Section]], order: list[str], path: Path = Path("BENCHMARKS.md")
+) -> None:
+    """Update BENCHMARKS.md: the benchmarks just run replace their blocks, others are kept.
+
+    Each block says when, on which revision and with which command it ran, so a subset run
+    (`python -m bench fanout`) never drops or misdates the figures of the others.
+    """
+    kept = _blocks(path.read_text(encoding="utf-8")) if path.exists() else {}
+    stamp = f"Run at {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on revision {git_revision()}."
+    for name, sections in results.items():
+        body = f"\n{stamp}\n" + "".join(s.markdown() for s in sections)
+        kept[name] = f"<!-- bench:{name} -->{body}<!-- /bench:{name} -->"
     head = [
         "# Benchmarks",
         "",
-        "Written by `make bench` (`python -m bench`); every figure names the command that produced",
-        "it. Machines here are shared and noisy, so each result is also given as a ratio measured",
-        "in the same run against a baseline.",
+        "Written by `make bench` (`python -m bench [NAME ...]`); every figure names the command",
+        "that produced it. Machines here are shared and noisy, so each result is also given as",
+        "a ratio measured in the same run against a baseline.",
         "",
         f"- Machine: {machine()}",
-        f"- Revision: {git_revision()}, run at {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         f"- Interpreter: {sys.executable.replace(str(Path.cwd()) + '/', '')}",
         "",
     ]
-    path.write_text("\n".join(head) + "\n".join(s.markdown() for s in sections))
+    names = [n for n in order if n in kept] + [n for n in kept if n not in order]
+    path.write_text("\n".join(head) + "\n\n".join(kept[n] for n in names) + "\n")
+
+
+_BLOCK = re.compile(r"<!-- bench:(\w+) -->.*?<!-- /bench:\1 -->", re.DOTALL)
+
+
+def _blocks(text: str) -> dict[str, str]:
+    return {match.group(1): match.group(0) for match in _BLOCK.finditer(text)}
