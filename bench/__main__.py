@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from bench import demo_e2e, fanout, ingest, llm_cost
+from bench import demo_e2e, fanout, ingest, llm_cost, scaleout
 from bench.harness import Benchmark, Section, write_report
 
 BENCHMARKS: dict[str, Benchmark] = {
@@ -12,6 +12,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     "ingest": ingest.run,
     "llm_cost": llm_cost.run,
     "fanout": fanout.run,
+    "scaleout": scaleout.run,
 }
 
 

@@ -119,9 +119,14 @@ def build_summarizers(
 
 
 def build_adapters(settings: Settings, console: TextIO) -> dict[str, ChatAdapter]:
-    """Console, file and webhook always; Telegram and Slack when their tokens are set."""
+    """Console, file and webhook always; Telegram and Slack when their tokens are set.
+
+    On PostgreSQL their pacing is shared with every worker of the token (the limits are the
+    token's); on SQLite, the one process paces itself.
+    """
     from bot.adapters.console import ConsoleAdapter
     from bot.adapters.markdown_file import MarkdownFileAdapter
+    from bot.adapters.shared_pacing import pacer_for_database
     from bot.adapters.webhook import WebhookAdapter
 
     adapters: dict[str, ChatAdapter] = {
@@ -132,15 +137,20 @@ def build_adapters(settings: Settings, console: TextIO) -> dict[str, ChatAdapter
     if settings.telegram_bot_token is not None:
         from bot.adapters.telegram import TelegramAdapter
 
+        token = settings.telegram_bot_token.get_secret_value()
         adapters["telegram"] = TelegramAdapter(
-            settings.telegram_bot_token.get_secret_value(),
+            token,
             base_url=settings.telegram_api_base_url,
+            pacer=pacer_for_database("telegram", token, settings.database_url),
         )
     if settings.slack_bot_token is not None:
         from bot.adapters.slack import SlackAdapter
 
+        token = settings.slack_bot_token.get_secret_value()
         adapters["slack"] = SlackAdapter(
-            settings.slack_bot_token.get_secret_value(), base_url=settings.slack_api_base_url
+            token,
+            base_url=settings.slack_api_base_url,
+            pacer=pacer_for_database("slack", token, settings.database_url),
         )
     return adapters
 

@@ -93,6 +93,7 @@ class Settings(BaseSettings):
         8080, ge=0, le=65535, validation_alias=AliasChoices("DIGESTBOT_HTTP_PORT")
     )
     output_dir: Path = Field(Path("out"), validation_alias=AliasChoices("DIGESTBOT_OUTPUT_DIR"))
+    ticks: str = Field("", validation_alias=AliasChoices("DIGESTBOT_TICKS"))
 
     @field_validator("timezone")
     @classmethod
@@ -157,6 +158,12 @@ class Settings(BaseSettings):
             raise ValueError(str(exc).removeprefix(f"{PRICES_SETTING}: ")) from None
         return value
 
+    @field_validator("ticks")
+    @classmethod
+    def _ticks(cls, value: str) -> str:
+        parse_ticks(value)
+        return value
+
     @field_validator("admins")
     @classmethod
     def _admin_keys(cls, value: str) -> str:
@@ -172,6 +179,11 @@ class Settings(BaseSettings):
     def admin_keys(self) -> frozenset[str]:
         """Admins from the environment as `platform:user` keys."""
         return frozenset(p.strip() for p in self.admins.split(",") if p.strip())
+
+    @property
+    def tick_seconds(self) -> dict[str, float]:
+        """Tick intervals of `digestbot run` that DIGESTBOT_TICKS overrides, by job name."""
+        return parse_ticks(self.ticks)
 
     @property
     def llm_enabled(self) -> bool:
@@ -192,6 +204,29 @@ class Settings(BaseSettings):
         if toml_path:
             sources.append(TomlConfigSettingsSource(settings_cls, toml_file=Path(toml_path)))
         return tuple(sources)
+
+
+#: The periodic jobs of `digestbot run` whose interval DIGESTBOT_TICKS may change.
+TICK_JOBS = ("ingest", "digests", "deliveries")
+
+
+def parse_ticks(value: str) -> dict[str, float]:
+    """`digests=5,deliveries=2` → {"digests": 5.0, "deliveries": 2.0}; ValueError when bad."""
+    ticks: dict[str, float] = {}
+    for part in filter(None, (p.strip() for p in value.split(","))):
+        name, _, seconds = part.partition("=")
+        name = name.strip()
+        try:
+            interval = float(seconds)
+        except ValueError:
+            interval = 0.0
+        if name not in TICK_JOBS or not 0.1 <= interval <= 86400:
+            raise ValueError(
+                f"bad tick {part!r}; write job=seconds for jobs {', '.join(TICK_JOBS)}, "
+                "e.g. digests=20,deliveries=15"
+            )
+        ticks[name] = interval
+    return ticks
 
 
 ENV_NAMES = {

@@ -29,3 +29,8 @@ LAST_TICK = Gauge(
     ["job"],
     registry=REGISTRY,
 )
+LEADER = Gauge(
+    "digestbot_leader",
+    "1 while this process is the leader (runs digest slots and the Telegram poller), else 0.",
+    registry=REGISTRY,
+)

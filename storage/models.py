@@ -276,3 +276,18 @@ class ProcessedEventRow(Base):
 
     event_id: Mapped[str] = mapped_column(String(255), primary_key=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+
+class PacingSlotRow(Base):
+    """One send slot of a platform limit shared by every worker of a bot token.
+
+    A limit of N sends per window has N rows under its key; `stamp` is when the slot's last
+    send was answered (or, while one is in flight, when its hold runs out). Used on
+    PostgreSQL only, by `bot.adapters.shared_pacing`.
+    """
+
+    __tablename__ = "pacing_slots"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    slot: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    stamp: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)

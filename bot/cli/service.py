@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from bot.cli.common import opened_app, run, settings
+
+if TYPE_CHECKING:
+    from bot.scheduler.service import Clock
 
 
 def run_service() -> None:
     """Run the scheduler, the Telegram and Slack listeners and the operator endpoints."""
+    serve()
+
+
+def serve(clock: Clock | None = None) -> None:
+    """`digestbot run`, optionally on another clock, so tests can move a process in time.
+
+    On SQLite a second process is refused; on PostgreSQL any number may run, and they elect
+    one leader among themselves (see `bot.scheduler.leader`).
+    """
     from bot.bootstrap import build_router
     from bot.scheduler.listeners import build_listeners
-    from bot.scheduler.service import DigestService
+    from bot.scheduler.service import DigestService, utc_now
     from bot.scheduler.single import single_process
 
     loaded = settings()
@@ -18,6 +32,9 @@ def run_service() -> None:
         with single_process(loaded.database_url):
             async with opened_app(loaded) as bot:
                 listeners = build_listeners(bot, build_router(bot))
-                await DigestService(bot, listeners=listeners).run()
+                service = DigestService(
+                    bot, listeners=listeners, ticks=loaded.tick_seconds, clock=clock or utc_now
+                )
+                await service.run()
 
     run(main)

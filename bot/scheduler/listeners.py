@@ -6,6 +6,8 @@
   at /slack/events when SLACK_SIGNING_SECRET is set; with neither, the bot only posts.
 
 Every listener hands messages to the same handler (the command core), acknowledging first.
+With several workers on PostgreSQL only the leader long-polls Telegram (two pollers on one
+token get `Conflict`), so that loop is marked leader-only; webhooks and Slack run everywhere.
 """
 
 from __future__ import annotations
@@ -33,9 +35,13 @@ Route = Callable[[web.Request], Awaitable[web.Response]]
 
 @dataclass
 class Listeners:
-    """The receive loops to run, the POST routes to serve and what to do before either."""
+    """The receive loops to run, the POST routes to serve and what to do before either.
+
+    Loops named in `leader_only` run only while this process is the leader.
+    """
 
     loops: dict[str, Loop] = field(default_factory=dict)
+    leader_only: set[str] = field(default_factory=set)
     routes: dict[str, Route] = field(default_factory=dict)
     setup: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     modes: list[str] = field(default_factory=list)
@@ -107,7 +113,8 @@ def _add_telegram(app: App, handler: MessageHandler, listeners: Listeners) -> No
         listeners.modes.append(f"telegram: webhook at {path}")
     else:
         listeners.loops["telegram"] = updates.run_polling
-        listeners.modes.append("telegram: long polling")
+        listeners.leader_only.add("telegram")
+        listeners.modes.append("telegram: long polling (by the leader)")
 
 
 def _add_slack(app: App, handler: MessageHandler, listeners: Listeners) -> None:

@@ -91,15 +91,27 @@ def next_runs(trigger: CronTrigger, after: datetime, count: int = 3) -> list[dat
     return runs
 
 
+#: Windows `last_slot` tries before the whole lookback, shortest first.
+_WINDOWS = (timedelta(hours=1), timedelta(days=1))
+
+
 def last_slot(
     trigger: CronTrigger, now: datetime, lookback: timedelta = LOOKBACK
 ) -> datetime | None:
-    """The latest scheduled time at or before `now`, within `lookback` (to catch up)."""
-    last = None
-    previous: datetime | None = None
-    cursor = now - lookback
-    while True:
-        fire = trigger.get_next_fire_time(previous, cursor)
-        if fire is None or fire > now:
+    """The latest scheduled time at or before `now`, within `lookback` (to catch up).
+
+    Triggers only step forward, so the walk starts in a short window before `now` and widens
+    only when that holds no slot: an every-minute schedule costs 60 steps, not 8 days' worth.
+    """
+    for window in (*(w for w in _WINDOWS if w < lookback), lookback):
+        last = None
+        previous: datetime | None = None
+        cursor = now - window
+        while True:
+            fire = trigger.get_next_fire_time(previous, cursor)
+            if fire is None or fire > now:
+                break
+            last, previous, cursor = fire, fire, fire
+        if last is not None:
             return last
-        last, previous, cursor = fire, fire, fire
+    return None

@@ -7,13 +7,16 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.sources import Source
 from storage.models import SourceRow
-from storage.repositories._dialect import insert_for
+from storage.repositories._dialect import insert_for, is_sqlite
 from storage.types import utcnow
+
+#: Never-polled sources first, then the most overdue.
+_DUE_ORDER = (SourceRow.next_poll_at.is_not(None), SourceRow.next_poll_at, SourceRow.id)
 
 
 class SqlSourceRepository:
@@ -59,14 +62,43 @@ class SqlSourceRepository:
     async def due(self, now: datetime) -> builtins.list[Source]:
         """Enabled sources whose next poll time has come (or that were never polled)."""
         rows = await self._session.scalars(
-            select(SourceRow)
-            .where(
-                SourceRow.enabled.is_(True),
-                or_(SourceRow.next_poll_at.is_(None), SourceRow.next_poll_at <= now),
-            )
-            .order_by(SourceRow.next_poll_at.is_not(None), SourceRow.next_poll_at, SourceRow.id)
+            select(SourceRow).where(self._due_condition(now)).order_by(*_DUE_ORDER)
         )
         return [_to_source(row) for row in rows]
+
+    async def claim_due(
+        self, now: datetime, *, limit: int, lease: timedelta
+    ) -> builtins.list[Source]:
+        """Take up to `limit` due sources, moving their next poll to `now + lease`.
+
+        The due rows are read in order (locked, skipping rows another claimer holds, on
+        PostgreSQL), then moved by one UPDATE that repeats the due condition, so on SQLite
+        a row another process took in between is left out rather than taken twice.
+        """
+        due = self._due_condition(now)
+        statement = select(SourceRow).where(due).order_by(*_DUE_ORDER).limit(limit)
+        if not is_sqlite(self._session):
+            statement = statement.with_for_update(skip_locked=True)
+        rows = list(await self._session.scalars(statement))
+        if not rows:
+            return []
+        until = now + lease
+        taken = set(
+            await self._session.scalars(
+                update(SourceRow)
+                .where(SourceRow.id.in_([row.id for row in rows]), due)
+                .values(next_poll_at=until)
+                .returning(SourceRow.id)
+                .execution_options(synchronize_session=False)
+            )
+        )
+        return [replace(_to_source(row), next_poll_at=until) for row in rows if row.id in taken]
+
+    def _due_condition(self, now: datetime) -> ColumnElement[bool]:
+        return and_(
+            SourceRow.enabled.is_(True),
+            or_(SourceRow.next_poll_at.is_(None), SourceRow.next_poll_at <= now),
+        )
 
     async def update(self, source: Source) -> None:
         """Persist changed polling state; raises ValueError for a source that is not stored."""
