@@ -149,6 +149,13 @@ class ChannelRepository(Protocol):
     async def save_subscription(self, subscription: Subscription) -> Subscription:
         """Create or update the channel's single subscription."""
 
+    async def advance_slot(self, subscription_id: int, slot: datetime) -> bool:
+        """Record that the subscription's `slot` ran; False when it or a later one already had.
+
+        A compare-and-set on `last_slot_at` alone: two schedulers racing for one slot cannot
+        both record it, and a schedule a user changed meanwhile is not overwritten.
+        """
+
     async def active_subscriptions(self) -> list[tuple[Subscription, Channel]]:
         """Active subscriptions of active channels, with their channel."""
 

@@ -104,7 +104,7 @@ def last_slot(
     only when that holds no slot: an every-minute schedule costs 60 steps, not 8 days' worth.
     """
     for window in (*(w for w in _WINDOWS if w < lookback), lookback):
-        last = None
+        last: datetime | None = None
         previous: datetime | None = None
         cursor = now - window
         while True:

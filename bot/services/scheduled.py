@@ -72,7 +72,8 @@ async def due_slots(
             log.info(
                 "subscription %s skipped slot %s: older than %s", sub.id, sub.last_slot_at, grace
             )
-            await uow.channels.save_subscription(sub)
+            assert sub.id is not None and sub.last_slot_at is not None
+            await uow.channels.advance_slot(sub.id, sub.last_slot_at)
         await uow.commit()
     return due
 
@@ -94,13 +95,20 @@ async def run_due_slots(
         targets = [(channel, langs_of(sub.languages)) for sub, channel in members]
         composed, _ = await compose_for(uow_factory, maker, targets, now=now, since=window)
         async with uow_factory() as uow:
+            # The slot is claimed in the same commit as its deliveries: a channel whose slot
+            # another scheduler already recorded gets nothing from this run.
+            claimed: set[int | None] = set()
+            for sub, channel in members:
+                assert sub.id is not None
+                if await uow.channels.advance_slot(sub.id, slot):
+                    claimed.add(channel.id)
+                else:
+                    log.warning("slot %s of subscription %s already ran; skipped", slot, sub.id)
             for digest, channel_ids in composed:
                 assert digest.id is not None
                 for channel_id in channel_ids:
-                    await uow.deliveries.create(digest.id, channel_id)
-            for sub, _channel in members:
-                sub.last_slot_at = slot
-                await uow.channels.save_subscription(sub)
+                    if channel_id in claimed:
+                        await uow.deliveries.create(digest.id, channel_id)
             await uow.commit()
         runs.append(SlotRun(slot, [c.id for _, c in members if c.id is not None], len(composed)))
     return runs, await deliver_all(uow_factory, adapters, now=now, admin_keys=admin_keys)

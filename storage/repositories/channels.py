@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.channels import Channel, Subscription
@@ -101,6 +102,18 @@ class SqlChannelRepository:
             .returning(SubscriptionRow.id)
         )
         return replace(subscription, id=new_id)
+
+    async def advance_slot(self, subscription_id: int, slot: datetime) -> bool:
+        """Record that `slot` ran, unless it or a later one already did (compare-and-set)."""
+        result = await self._session.execute(
+            update(SubscriptionRow)
+            .where(
+                SubscriptionRow.id == subscription_id,
+                or_(SubscriptionRow.last_slot_at.is_(None), SubscriptionRow.last_slot_at < slot),
+            )
+            .values(last_slot_at=slot)
+        )
+        return bool(getattr(result, "rowcount", 0) == 1)
 
     async def active_subscriptions(self) -> list[tuple[Subscription, Channel]]:
         """Active subscriptions of active channels, with their channel, by channel id."""

@@ -117,3 +117,43 @@ async def test_schedule_off_never_runs(pipeline: Pipeline, telegram: TelegramAda
         now=SLOT + timedelta(minutes=1),
     )
     assert runs == []
+
+
+async def test_two_schedulers_racing_for_one_slot_send_it_once(
+    pipeline: Pipeline, telegram: TelegramAdapter, telegram_fake: FakeTelegramServer
+) -> None:
+    import asyncio
+
+    for chat in ("7101", "7102", "7103"):
+        await _subscribe(pipeline, chat)
+    adapters = {"telegram": telegram}
+    now = SLOT + timedelta(minutes=1)
+
+    await asyncio.gather(
+        run_due_slots(pipeline.uow_factory, pipeline.maker, adapters, now=now),
+        run_due_slots(pipeline.uow_factory, pipeline.maker, adapters, now=now),
+    )
+
+    assert [len(telegram_fake.messages_to(chat)) for chat in ("7101", "7102", "7103")] == [1, 1, 1]
+
+
+async def test_recording_a_slot_keeps_a_schedule_changed_meanwhile(
+    pipeline: Pipeline, telegram: TelegramAdapter
+) -> None:
+    chat_id = await _subscribe(pipeline, "7104")
+    async with pipeline.uow_factory() as uow:
+        ((sub, _),) = [(s, c) for s, c in await uow.channels.active_subscriptions()]
+        await uow.channels.save_subscription(
+            Subscription(channel_id=chat_id, languages="en", schedule="weekdays 09:30")
+        )
+        assert sub.id is not None
+        assert await uow.channels.advance_slot(sub.id, SLOT)
+        assert not await uow.channels.advance_slot(sub.id, SLOT), "a slot is recorded once"
+        await uow.commit()
+    async with pipeline.uow_factory() as uow:
+        ((stored, _),) = await uow.channels.active_subscriptions()
+    assert (stored.schedule, stored.languages, stored.last_slot_at) == (
+        "weekdays 09:30",
+        "en",
+        SLOT,
+    )
