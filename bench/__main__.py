@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import sys
 
-from bench import demo_e2e, fanout, ingest, llm_cost, scaleout
+from bench import demo_e2e, fanout, ingest, llm_cost, retrieval, scaleout
 from bench.harness import Benchmark, Section, write_report
 
 BENCHMARKS: dict[str, Benchmark] = {
     "demo_e2e": demo_e2e.run,
     "ingest": ingest.run,
     "llm_cost": llm_cost.run,
+    "retrieval": retrieval.run,
     "fanout": fanout.run,
     "scaleout": scaleout.run,
 }

@@ -9,24 +9,31 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.harness import Section
+from bench.harness import Section, peak_rss_mb
 
 RUNS = 3
 
 
 def _measure(args: list[str], cwd: str, env: dict[str, str]) -> tuple[float, float]:
-    """(wall seconds, peak RSS MiB) of one child process, via wait4's rusage."""
+    """(wall seconds, peak RSS MiB) of one child process.
+
+    The peak is the child's own VmHWM, sampled until it exits (it only grows, so the last
+    sample is the peak up to the final few milliseconds).
+    """
     start = time.perf_counter()
     proc = subprocess.Popen(
         args, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
-    _, status, usage = os.wait4(proc.pid, 0)
+    peak = 0.0
+    while proc.poll() is None:
+        peak = max(peak, peak_rss_mb(proc.pid))
+        time.sleep(0.005)
     wall = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
+    if proc.returncode != 0:
         raise RuntimeError(
             f"{' '.join(args)} failed: {proc.stderr.read().decode() if proc.stderr else ''}"
         )
-    return wall, usage.ru_maxrss / 1024
+    return wall, peak
 
 
 def run() -> list[Section]:

@@ -35,6 +35,22 @@ class Section:
 Benchmark = Callable[[], list[Section]]
 
 
+def peak_rss_mb(pid: int | str = "self") -> float:
+    """A process's RSS high-water mark (VmHWM) in MiB; 0.0 when it cannot be read.
+
+    VmHWM belongs to the process's own memory map. `ru_maxrss` of a spawned child also
+    counts its parent's RSS at the moment of the spawn, which would credit the child with
+    the memory of whatever launched it.
+    """
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
 def machine() -> str:
     """One line describing the machine the figures come from."""
     cpu = platform.processor() or platform.machine()

@@ -17,7 +17,6 @@ import asyncio
 import json
 import os
 import random
-import resource
 import secrets
 import subprocess
 import sys
@@ -29,7 +28,7 @@ from datetime import UTC, datetime, timedelta
 from html import escape
 from typing import Any
 
-from bench.harness import Section
+from bench.harness import Section, peak_rss_mb
 
 FEEDS, ITEMS = 200, 50
 #: PostgreSQL gets a quarter of the feeds, to keep the whole benchmark near five minutes.
@@ -209,7 +208,7 @@ async def _ingest(url: str, sources: Sequence[tuple[str, str | None]]) -> dict[s
         "sources": len(reports),
         "new": sum(r.new for r in reports),
         "not_modified": sum(r.not_modified for r in reports),
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_rss_mb": peak_rss_mb(),
     }
 
 

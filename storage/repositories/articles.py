@@ -147,6 +147,8 @@ class SqlArticleRepository:
 
         Any text is a valid query: words are matched whole (Devanagari included), search
         syntax typed by a user is taken literally, and a query without words finds nothing.
+        A word found in very many articles counts only for its newest ones, which keeps a
+        question fast on a large archive (see `storage.search.search_rows`).
         """
         rows = await search_rows(
             self._session, query_terms(query), limit=limit, article_ids=article_ids

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 TABLES = {
     "sources", "articles", "summaries", "digests", "digest_items", "channels", "subscriptions",
     "deliveries", "conversations", "admins", "audit_log", "llm_calls", "processed_events",
-    SEARCH_TABLE,
+    "pacing_slots", SEARCH_TABLE,
 }  # fmt: skip
 
 
@@ -39,7 +39,7 @@ async def test_an_empty_database_is_migrated_to_head(database_url: str) -> None:
 
     await upgrade_to_head(database_url)
 
-    assert current_revision(database_url) == head_revision() == "0002"
+    assert current_revision(database_url) == head_revision() == "0004"
     assert table_names(database_url) >= TABLES
 
 

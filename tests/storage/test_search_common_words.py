@@ -1,0 +1,134 @@
+"""Search stays fast on a large archive: a common word counts only for its newest articles.
+
+Ranking reads every article it scores, so each word is scored over its newest
+MAX_MATCHES_PER_TERM matches only. These tests shrink that cap to 2 to show what it changes
+(and what it does not), and check that scoring word by word ranks exactly as each
+database's own ranking of the whole query.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+import storage.search
+from bot.domain.articles import Article
+from bot.domain.repositories import UnitOfWorkFactory
+from storage.search import SEARCH_TABLE, fts5_match, query_terms
+from storage.uow import SqlUnitOfWorkFactory
+from tests.storage.builders import an_article, corpus_articles
+
+
+async def store(uow_factory: UnitOfWorkFactory, *articles: Article) -> list[int]:
+    async with uow_factory() as uow:
+        ids = [(await uow.articles.add(article)).id or 0 for article in articles]
+        await uow.commit()
+    return ids
+
+
+async def search(uow_factory: UnitOfWorkFactory, query: str, **kwargs: object) -> list[int]:
+    async with uow_factory() as uow:
+        return [hit.article_id for hit in await uow.articles.search(query, **kwargs)]  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def cap_of_two(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(storage.search, "MAX_MATCHES_PER_TERM", 2)
+
+
+async def floods(uow_factory: UnitOfWorkFactory) -> list[int]:
+    """Four flood stories, oldest first; the oldest has the word in its title (ranks best)."""
+    return await store(
+        uow_factory,
+        an_article("old", title="Flood in Assam", text="The flood cut off villages."),
+        an_article("a", title="Monday", text="A flood warning was issued."),
+        an_article("b", title="Tuesday", text="The flood receded."),
+        an_article("c", title="Wednesday", text="Flood relief arrived."),
+    )
+
+
+@pytest.mark.usefixtures("cap_of_two")
+@pytest.mark.parametrize("window", [1, 1000], ids=["newest-beyond-window", "within-window"])
+async def test_a_common_word_counts_only_for_its_newest_articles(
+    uow_factory: UnitOfWorkFactory, monkeypatch: pytest.MonkeyPatch, window: int
+) -> None:
+    monkeypatch.setattr(storage.search, "RECENT_WINDOW", window)
+    old, _, newer, newest = await floods(uow_factory)
+
+    found = await search(uow_factory, "flood", limit=5)
+
+    assert sorted(found) == [newer, newest]
+    assert old not in found
+
+
+@pytest.mark.usefixtures("cap_of_two")
+async def test_a_rarer_word_still_finds_an_old_article(uow_factory: UnitOfWorkFactory) -> None:
+    old, *_ = await floods(uow_factory)
+    assert (await search(uow_factory, "flood assam", limit=5))[0] == old
+
+
+@pytest.mark.usefixtures("cap_of_two")
+async def test_within_a_digest_every_match_counts(uow_factory: UnitOfWorkFactory) -> None:
+    old, first, _, newest = await floods(uow_factory)
+    assert await search(uow_factory, "flood", article_ids=[newest, first, old]) == [
+        old,
+        newest,
+        first,
+    ]
+
+
+async def test_scores_equal_the_databases_own_ranking_of_the_whole_query(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    await store(
+        uow_factory,
+        *corpus_articles(),
+        an_article("en", title="DeepSeek funding", text="DeepSeek's model drew investment."),
+    )
+    query = "DeepSeek मॉडल निवेश funding"
+    async with uow_factory() as uow:
+        hits = await uow.articles.search(query, limit=10)
+    assert isinstance(uow_factory, SqlUnitOfWorkFactory)
+    expected = await whole_query_scores(uow_factory, query_terms(query))
+
+    assert [hit.article_id for hit in hits] == list(expected)
+    for hit in hits:
+        assert hit.score == pytest.approx(expected[hit.article_id], rel=1e-5)
+
+
+async def whole_query_scores(
+    uow_factory: SqlUnitOfWorkFactory, terms: list[str]
+) -> dict[int, float]:
+    """Every match's score from one query of all the words, best first (ties: newest first)."""
+    async with uow_factory.engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            result = await conn.execute(
+                text(
+                    f"SELECT rowid, -bm25({SEARCH_TABLE}, 0.0, 4.0, 1.0, 2.0) AS score "
+                    f"FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH :match "
+                    "ORDER BY score DESC, rowid DESC"
+                ),
+                {"match": fts5_match(terms)},
+            )
+        else:
+            tsquery = " || ".join(f"plainto_tsquery('simple', :t{i})" for i in range(len(terms)))
+            result = await conn.execute(
+                text(
+                    f"SELECT article_id, ts_rank(document, {tsquery}) AS score "
+                    f"FROM {SEARCH_TABLE} WHERE document @@ ({tsquery}) "
+                    "ORDER BY score DESC, article_id DESC"
+                ),
+                {f"t{i}": term for i, term in enumerate(terms)},
+            )
+        return {row_id: float(score) for row_id, score in result.all()}
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+async def test_postgres_search_rows_keep_long_values_out_of_line(engine: AsyncEngine) -> None:
+    async with engine.connect() as conn:
+        options = await conn.scalar(
+            text(f"SELECT reloptions FROM pg_class WHERE oid = '{SEARCH_TABLE}'::regclass")
+        )
+    assert "toast_tuple_target=128" in options
