@@ -114,6 +114,8 @@ class _Sender:
         self._gate = asyncio.Semaphore(concurrency)
         self._queues: dict[int, deque[Delivery]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        #: Chat tasks that died of an exception (the database), raised by `finish`.
+        self._crashes: list[asyncio.Task[None]] = []
         self._waiting = 0
         self._room = asyncio.Event()
         self._digests: dict[int, Digest | None] = {}
@@ -132,7 +134,13 @@ class _Sender:
         self._queues[delivery.channel_id] = deque([delivery])
         task = asyncio.create_task(self._run_chat(delivery.channel_id))
         self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(self._done)
+
+    def _done(self, task: asyncio.Task[None]) -> None:
+        """Forget a finished chat task, keeping its crash (if any) for `finish` to raise."""
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            self._crashes.append(task)
 
     async def wait_for_room(self) -> None:
         """Return once fewer than `concurrency` claimed deliveries wait to start."""
@@ -142,10 +150,10 @@ class _Sender:
 
     async def finish(self) -> None:
         """Wait for every chat's queue to drain; a crash in one (the database) is raised."""
-        results = await asyncio.gather(*list(self._tasks), return_exceptions=True)
-        for result in results:
-            if isinstance(result, BaseException):
-                raise result
+        await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        for task in self._crashes:
+            if (error := task.exception()) is not None:
+                raise error
 
     async def _run_chat(self, channel_id: int) -> None:
         queue = self._queues[channel_id]

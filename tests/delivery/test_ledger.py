@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from typing import ClassVar
 
@@ -150,3 +151,31 @@ async def test_more_chats_than_one_batch_all_get_their_digests_in_order(
     for address, channel in zip(addresses, channels, strict=True):
         received = [str(m.message_id) for m in telegram_fake.messages_to(address)]
         assert received == by_chat[(hindi, channel)] + by_chat[(english, channel)]
+
+
+class DiesForOneChat(DiesAfterFirstPart):
+    """Chat 7010's sender dies at once; the others send after a while."""
+
+    async def send_digest(
+        self,
+        channel: Channel,
+        digest: Digest,
+        *,
+        skip_parts: int = 0,
+        on_part: OnPart | None = None,
+    ) -> list[str]:
+        if channel.address == "7010":
+            raise ProcessDied
+        await asyncio.sleep(0.05)
+        return await self.inner.send_digest(channel, digest, skip_parts=skip_parts, on_part=on_part)
+
+
+async def test_a_sender_that_crashed_early_is_not_reported_as_success(
+    uow_factory: UnitOfWorkFactory, telegram: TelegramAdapter
+) -> None:
+    # More chats than one claim takes, so the crash happens while later batches are claimed.
+    ids = await chats(uow_factory, "7010", *(str(8000 + n) for n in range(150)))
+    await enqueue(uow_factory, await stored(uow_factory, tricky_digest()), ids)
+
+    with pytest.raises(ProcessDied):
+        await deliver_due(uow_factory, {"telegram": DiesForOneChat(telegram)}, now=NOW)
