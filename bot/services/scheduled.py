@@ -66,7 +66,12 @@ async def due_slots(
                 stale.append(sub)
                 continue
             previous = last_slot(trigger, slot - timedelta(microseconds=1))
-            window = min(slot - previous, MAX_WINDOW) if previous else timedelta(hours=24)
+            # After downtime the digest also covers the slots it stands for: from the last
+            # slot that ran, not only the one before this.
+            since = sub.last_slot_at if sub.last_slot_at and previous else previous
+            if since is not None and previous is not None:
+                since = min(since, previous)
+            window = min(slot - since, MAX_WINDOW) if since else timedelta(hours=24)
             due[(slot, window)].append((sub, channel))
         for sub in stale:
             log.info(

@@ -157,3 +157,21 @@ async def test_recording_a_slot_keeps_a_schedule_changed_meanwhile(
         "en",
         SLOT,
     )
+
+
+async def test_a_digest_after_downtime_covers_the_slots_it_stands_for(
+    pipeline: Pipeline, telegram: TelegramAdapter, telegram_fake: FakeTelegramServer
+) -> None:
+    # The articles arrived just after the 26th's slot; the service was down on the 27th.
+    await _subscribe(pipeline, "7105", last_slot_at=SLOT)
+    later = SLOT + timedelta(days=2)
+
+    runs, report = await run_due_slots(
+        pipeline.uow_factory,
+        pipeline.maker,
+        {"telegram": telegram},
+        now=later + timedelta(minutes=1),
+    )
+
+    assert [r.slot for r in runs] == [later] and report.sent == 1
+    assert len(telegram_fake.messages_to("7105")) == 1
