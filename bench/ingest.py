@@ -15,12 +15,9 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import random
-import secrets
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -28,15 +25,13 @@ from datetime import UTC, datetime, timedelta
 from html import escape
 from typing import Any
 
+from bench.databases import POSTGRES_URL, json_child, migrated_database, postgres_problem
 from bench.harness import Section, peak_rss_mb
 
 FEEDS, ITEMS = 200, 50
 #: PostgreSQL gets a quarter of the feeds, to keep the whole benchmark near five minutes.
 PG_FEEDS = 50
 STEADY_FEEDS, CHANGED_SHARE = 10_000, 0.02
-POSTGRES_URL = os.environ.get(
-    "DIGESTBOT_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
 GOAL_RATIO, GOAL_CPU_SHARE, GOAL_RSS_MB = 1.5, 0.25, 200
 _VOCABULARY_EN = (
     "government market monsoon rainfall cricket series investors model open source startup "
@@ -144,38 +139,6 @@ def feed_server() -> Iterator[int]:
 # --- measurements (each in a fresh child process) ----------------------------------------
 
 
-@contextmanager
-def database(kind: str) -> Iterator[str]:
-    """A migrated, empty database: a temporary SQLite file or a fresh PostgreSQL schema."""
-    from alembic import command
-
-    from storage.migrate import alembic_config
-
-    if kind == "sqlite":
-        with tempfile.TemporaryDirectory() as work:
-            url = f"sqlite:///{work}/bench.db"
-            command.upgrade(alembic_config(url), "head")
-            yield url
-        return
-    import psycopg
-    from sqlalchemy.engine import make_url
-
-    server = make_url(POSTGRES_URL)
-    libpq = server.set(drivername="postgresql").render_as_string(hide_password=False)
-    schema = f"bench_{secrets.token_hex(4)}"
-    with psycopg.connect(libpq, autocommit=True) as conn:
-        conn.execute(f'CREATE SCHEMA "{schema}"')
-    try:
-        text = server.update_query_dict(
-            {"options": f"-csearch_path={schema},public"}
-        ).render_as_string(hide_password=False)
-        command.upgrade(alembic_config(text), "head")
-        yield text
-    finally:
-        with psycopg.connect(libpq, autocommit=True) as conn:
-            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
-
-
 async def _ingest(url: str, sources: Sequence[tuple[str, str | None]]) -> dict[str, float]:
     """Add the sources, then time one `ingest_due` over all of them."""
     from bot.domain.sources import Source
@@ -214,13 +177,13 @@ async def _ingest(url: str, sources: Sequence[tuple[str, str | None]]) -> dict[s
 
 def measure_throughput(kind: str, port: int, feeds: int) -> dict[str, float]:
     urls = [(f"http://127.0.0.1:{port}/big/{n}.xml", None) for n in range(feeds)]
-    with database(kind) as url:
+    with migrated_database(kind) as url:
         return asyncio.run(_ingest(url, urls))
 
 
 def measure_steady(kind: str, port: int) -> dict[str, float]:
     urls = [(f"http://127.0.0.1:{port}/small/{n}.xml", '"v1"') for n in range(STEADY_FEEDS)]
-    with database(kind) as url:
+    with migrated_database(kind) as url:
         return asyncio.run(_ingest(url, urls))
 
 
@@ -239,40 +202,22 @@ def measure_bare_parse(port: int) -> dict[str, float]:
     return {"wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu, "new": items}
 
 
-def _child(*args: str) -> dict[str, Any]:
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.ingest", *args], capture_output=True, text=True, check=False
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"bench.ingest {' '.join(args)} failed:\n{done.stderr[-3000:]}")
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
-
-
-def _postgres_reachable() -> str | None:
-    import psycopg
-    from sqlalchemy.engine import make_url
-
-    libpq = make_url(POSTGRES_URL).set(drivername="postgresql").render_as_string(False)
-    try:
-        psycopg.connect(libpq, connect_timeout=3).close()
-    except psycopg.OperationalError as exc:
-        return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return None
-
-
 def run() -> list[Section]:
-    pg_problem = _postgres_reachable()
+    pg_problem = postgres_problem()
     kinds = ["sqlite"] if pg_problem else ["sqlite", "postgres"]
     with feed_server() as port:
-        bare = _child("bare", str(port))
+        bare = json_child("bench.ingest", "bare", str(port))
         ingested = {
-            kind: _child(
-                "throughput", kind, str(port), str(FEEDS if kind == "sqlite" else PG_FEEDS)
+            kind: json_child(
+                "bench.ingest",
+                "throughput",
+                kind,
+                str(port),
+                str(FEEDS if kind == "sqlite" else PG_FEEDS),
             )
             for kind in kinds
         }
-        steady = _child("steady", "sqlite", str(port))
+        steady = json_child("bench.ingest", "steady", "sqlite", str(port))
     return [_throughput_section(bare, ingested, pg_problem), _steady_section(steady)]
 
 

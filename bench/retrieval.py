@@ -23,20 +23,16 @@ import asyncio
 import hashlib
 import itertools
 import json
-import os
 import random
-import secrets
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bench.databases import POSTGRES_URL, json_child, migrated_database, postgres_problem
 from bench.harness import Section, peak_rss_mb
 
 ARTICLES = 100_000
@@ -49,9 +45,6 @@ SEED = 6
 DUPLICATE_SHARE = 0.05
 #: Share of articles with stored summaries, in Hindi and in English.
 SUMMARIZED_SHARE = 0.3
-POSTGRES_URL = os.environ.get(
-    "DIGESTBOT_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
 FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures"
 NOW = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
 
@@ -289,36 +282,6 @@ def search_row(article: Generated, sqlite: bool) -> dict[str, Any]:
 # --- the databases -------------------------------------------------------------------------
 
 
-@contextmanager
-def database(kind: str) -> Iterator[str]:
-    """A migrated, empty database: a temporary SQLite file or a PostgreSQL schema of its own."""
-    from storage.migrate import upgrade_to_head
-
-    if kind == "sqlite":
-        with tempfile.TemporaryDirectory() as work:
-            url = f"sqlite:///{work}/retrieval.db"
-            asyncio.run(upgrade_to_head(url))
-            yield url
-        return
-    import psycopg
-    from sqlalchemy.engine import make_url
-
-    server = make_url(POSTGRES_URL)
-    libpq = server.set(drivername="postgresql").render_as_string(hide_password=False)
-    schema = f"bench_{secrets.token_hex(4)}"
-    with psycopg.connect(libpq, autocommit=True) as conn:
-        conn.execute(f'CREATE SCHEMA "{schema}"')
-    try:
-        url = server.update_query_dict(
-            {"options": f"-csearch_path={schema},public"}
-        ).render_as_string(hide_password=False)
-        asyncio.run(upgrade_to_head(url))
-        yield url
-    finally:
-        with psycopg.connect(libpq, autocommit=True) as conn:
-            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
-
-
 def load(url: str) -> dict[str, float]:
     """Fill the database with the archive in bulk; returns counts, time and size."""
     import sqlalchemy as sa
@@ -540,41 +503,14 @@ def measure(url: str) -> dict[str, Any]:
 # --- the report ----------------------------------------------------------------------------
 
 
-def _child(*args: str) -> dict[str, Any]:
-    """Run one step in a fresh interpreter, so its peak RSS is its own."""
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.retrieval", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"bench.retrieval {' '.join(args)} failed:\n{done.stderr[-3000:]}")
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
-
-
-def _postgres_problem() -> str | None:
-    """Why PostgreSQL cannot be used, or None when it answers."""
-    import psycopg
-    from sqlalchemy.engine import make_url
-
-    libpq = make_url(POSTGRES_URL).set(drivername="postgresql").render_as_string(False)
-    try:
-        psycopg.connect(libpq, connect_timeout=3).close()
-    except psycopg.OperationalError as exc:
-        return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return None
-
-
 def run() -> list[Section]:
     started = time.perf_counter()
-    pg_problem = _postgres_problem()
+    pg_problem = postgres_problem()
     results: dict[str, dict[str, Any]] = {}
     for kind in ["sqlite"] if pg_problem else ["sqlite", "postgres"]:
-        with database(kind) as url:
-            loaded = _child("load", url)
-            results[kind] = {**_child("search", url), "load": loaded}
+        with migrated_database(kind) as url:
+            loaded = json_child("bench.retrieval", "load", url)
+            results[kind] = {**json_child("bench.retrieval", "search", url), "load": loaded}
     wall = time.perf_counter() - started
     return [_latency_section(results, pg_problem, wall), _breakdown_section(results)]
 

@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from bench.databases import migrated_database, postgres_problem
 from bench.harness import Section
-from bench.ingest import POSTGRES_URL, database
 
 CHATS = 2000
 LATENCY = 0.100  # seconds per Bot API call, half on the way in, half on the way out
@@ -196,27 +196,15 @@ async def _fan_out(url: str, workers: int, limit: int, chats: int) -> Run:
 
 
 def _measure(workers: int, limit: int, chats: int = CHATS) -> Run:
-    with database("postgres") as url:
+    with migrated_database("postgres") as url:
         return asyncio.run(_fan_out(url, workers, limit, chats))
-
-
-def _reachable() -> str | None:
-    import psycopg
-    from sqlalchemy.engine import make_url
-
-    libpq = make_url(POSTGRES_URL).set(drivername="postgresql").render_as_string(False)
-    try:
-        psycopg.connect(libpq, connect_timeout=3).close()
-    except psycopg.OperationalError as exc:
-        return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return None
 
 
 def run() -> list[Section]:
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
     title = "Scale-out: one fan-out shared by 1, 2 and 4 workers on PostgreSQL (issue 7)"
     command = "`python -m bench scaleout` (bench/scaleout.py)"
-    problem = _reachable()
+    problem = postgres_problem()
     if problem:
         return [
             Section(
