@@ -187,7 +187,7 @@ def build_router(app: App) -> CommandRouter:
     from bot.adapters.platform_admins import SlackWorkspaceAdmins, TelegramChatAdmins
     from bot.adapters.slack import SlackAdapter
     from bot.adapters.telegram import TelegramAdapter
-    from bot.commands.deps import CommandDeps, PlatformAdmins
+    from bot.commands.deps import CommandDeps, PlatformAdmins, RateLimiter
     from bot.commands.registry import all_commands
     from bot.commands.router import CommandRouter
 
@@ -206,5 +206,8 @@ def build_router(app: App) -> CommandRouter:
         default_timezone=app.settings.timezone,
         platform_admins=platform_admins,
         answerer=app.answerer,
+        user_limiter=RateLimiter(app.settings.user_requests_per_minute, 60.0),
+        source_add_limiter=RateLimiter(app.settings.source_adds_per_hour, 3600.0),
+        max_sources_per_chat=app.settings.max_sources_per_chat,
     )
     return CommandRouter(deps, all_commands())

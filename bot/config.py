@@ -92,6 +92,15 @@ class Settings(BaseSettings):
     http_port: int = Field(
         8080, ge=0, le=65535, validation_alias=AliasChoices("DIGESTBOT_HTTP_PORT")
     )
+    user_requests_per_minute: int = Field(
+        5, ge=1, validation_alias=AliasChoices("DIGESTBOT_USER_REQUESTS_PER_MINUTE")
+    )
+    max_sources_per_chat: int = Field(
+        50, ge=1, validation_alias=AliasChoices("DIGESTBOT_MAX_SOURCES_PER_CHAT")
+    )
+    source_adds_per_hour: int = Field(
+        10, ge=1, validation_alias=AliasChoices("DIGESTBOT_SOURCE_ADDS_PER_HOUR")
+    )
     output_dir: Path = Field(Path("out"), validation_alias=AliasChoices("DIGESTBOT_OUTPUT_DIR"))
     ticks: str = Field("", validation_alias=AliasChoices("DIGESTBOT_TICKS"))
 
