@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Gauge
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 REGISTRY = CollectorRegistry(auto_describe=True)
 
@@ -19,7 +19,39 @@ FETCH_ERRORS = Counter(
     "digestbot_fetch_errors", "Failed polls of a source.", ["source"], registry=REGISTRY
 )
 DIGESTS = Counter("digestbot_digests", "Digests composed.", ["lang"], registry=REGISTRY)
-DELIVERIES = Counter("digestbot_deliveries", "Delivery outcomes.", ["status"], registry=REGISTRY)
+DELIVERIES = Counter(
+    "digestbot_deliveries",
+    "Delivery outcomes: sent, failed for good, or retrying later.",
+    ["platform", "status"],
+    registry=REGISTRY,
+)
+RATE_LIMITED = Counter(
+    "digestbot_rate_limited",
+    "429 answers from a platform (Telegram flood control, Slack rate limits).",
+    ["platform"],
+    registry=REGISTRY,
+)
+QUEUE_DEPTH = Gauge(
+    "digestbot_deliveries_queued",
+    "Deliveries pending or being sent, as of the last delivery pass.",
+    registry=REGISTRY,
+)
+LLM_CALLS = Counter(
+    "digestbot_llm_calls", "Calls to the model.", ["model", "outcome"], registry=REGISTRY
+)
+LLM_TOKENS = Counter(
+    "digestbot_llm_tokens",
+    "Tokens used, prompt or completion.",
+    ["model", "kind"],
+    registry=REGISTRY,
+)
+LLM_LATENCY = Histogram(
+    "digestbot_llm_latency_seconds",
+    "Time per call to the model.",
+    ["model"],
+    buckets=(0.25, 0.5, 1, 2, 4, 8, 15, 30, 60),
+    registry=REGISTRY,
+)
 JOB_ERRORS = Counter(
     "digestbot_job_errors", "Scheduled jobs that raised.", ["job"], registry=REGISTRY
 )

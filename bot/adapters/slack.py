@@ -15,6 +15,7 @@ import aiohttp
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot import metrics
 from bot.adapters.base import OnPart, send_parts
 from bot.adapters.pacing import SLACK_PACING, Pacer, shared_pacer
 from bot.adapters.render.slack_blocks import (
@@ -117,6 +118,7 @@ class SlackAdapter:
                     raise _delivery_error(exc, address) from exc
                 wait = _retry_after(exc)
                 self.rate_limited += 1
+                metrics.RATE_LIMITED.labels("slack").inc()
                 attempt += 1
                 if wait > self.max_rate_limit_wait or attempt > self.rate_limit_retries:
                     raise DeliveryError(

@@ -28,6 +28,7 @@ from telegram.error import (
     TelegramError,
 )
 
+from bot import metrics
 from bot.adapters.base import OnPart, send_parts
 from bot.adapters.pacing import TELEGRAM_PACING, Pacer, shared_pacer
 from bot.adapters.render.telegram_html import (
@@ -148,6 +149,7 @@ class TelegramAdapter:
             except RetryAfter as exc:
                 wait = _retry_after_seconds(exc)
                 self.flood_waits += 1
+                metrics.RATE_LIMITED.labels("telegram").inc()
                 attempt += 1
                 if wait > self.max_flood_wait or attempt > self.flood_retries:
                     raise DeliveryError(

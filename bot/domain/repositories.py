@@ -191,6 +191,9 @@ class DeliveryRepository(Protocol):
     async def mark_failed(self, delivery_id: int, error: str, *, retry_at: datetime | None) -> None:
         """Record a failure: back to pending with `retry_at`, or finally failed when None."""
 
+    async def queued(self) -> int:
+        """How many deliveries are pending or being sent (the queue depth)."""
+
     async def list(self, *, status: str | None = None, limit: int = 100) -> list[Delivery]:
         """Deliveries, newest first, optionally of one status."""
 

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from datetime import UTC, datetime
 
+from bot import metrics
 from bot.adapters.base import ChatAdapter
 from bot.config import Settings
 from bot.digest.llm_compose import LLMDigestComposer
@@ -31,6 +32,10 @@ def usage_recorder(uow_factory: UnitOfWorkFactory) -> UsageRecorder:
     """Stores every LLM call, failed ones too, in its own short transaction."""
 
     async def record(call: LLMCall) -> None:
+        metrics.LLM_CALLS.labels(call.model, "ok" if call.ok else "error").inc()
+        metrics.LLM_TOKENS.labels(call.model, "prompt").inc(call.prompt_tokens)
+        metrics.LLM_TOKENS.labels(call.model, "completion").inc(call.completion_tokens)
+        metrics.LLM_LATENCY.labels(call.model).observe(call.latency_ms / 1000)
         async with uow_factory() as uow:
             await uow.usage.add(call)
             await uow.commit()

@@ -93,7 +93,7 @@ class DigestService:
 
     async def digests_tick(self) -> None:
         """Run every subscription slot that is due and not yet run (leader only)."""
-        runs, report = await run_due_slots(
+        runs, _ = await run_due_slots(
             self.app.uow_factory,
             self.maker,
             self.app.adapters,
@@ -102,14 +102,14 @@ class DigestService:
         )
         for run in runs:
             log.info("digest slot %s ran for %d channels", run.slot, len(run.channel_ids))
-        self._count_deliveries(report.sent, report.failed, report.retrying)
 
     async def deliveries_tick(self) -> None:
         """Send deliveries whose time has come (other workers' claimed ones are skipped)."""
-        report = await deliver_all(
+        await deliver_all(
             self.app.uow_factory, self.app.adapters, now=self.now(), admin_keys=self.app.admin_keys
         )
-        self._count_deliveries(report.sent, report.failed, report.retrying)
+        async with self.app.uow_factory() as uow:
+            metrics.QUEUE_DEPTH.set(await uow.deliveries.queued())
 
     def on_leadership(self, leader: bool) -> None:
         """Start leader work on winning leadership; stop it at once on losing it."""
@@ -153,11 +153,6 @@ class DigestService:
                     await asyncio.wait_for(stop.wait(), 5.0)
             else:
                 return
-
-    def _count_deliveries(self, sent: int, failed: int, retrying: int) -> None:
-        metrics.DELIVERIES.labels("sent").inc(sent)
-        metrics.DELIVERIES.labels("failed").inc(failed)
-        metrics.DELIVERIES.labels("retrying").inc(retrying)
 
     def _guarded(
         self, name: str, job: Callable[[], Awaitable[None]]

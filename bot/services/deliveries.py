@@ -17,6 +17,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from bot import metrics
 from bot.adapters.base import ChatAdapter
 from bot.domain.channels import DELIVERY_LEASE, Channel, Delivery
 from bot.domain.digests import Digest
@@ -211,6 +212,7 @@ class _Sender:
             await uow.deliveries.mark_sent(delivery.id, message_ids, self.now())
             await uow.commit()
         self.report.sent += 1
+        metrics.DELIVERIES.labels(channel.platform, "sent").inc()
 
     async def _handle_error(
         self, delivery: Delivery, channel: Channel, error: DeliveryError
@@ -246,6 +248,8 @@ class _Sender:
         async with self.uow_factory() as uow:
             await uow.deliveries.mark_failed(delivery.id, reason, retry_at=retry_at)
             await uow.commit()
+        platform = channel.platform if channel is not None else "unknown"
+        metrics.DELIVERIES.labels(platform, "failed" if retry_at is None else "retrying").inc()
         if retry_at is None:
             self.report.failed += 1
             self.report.errors.append(f"delivery {delivery.id}: {reason}")

@@ -7,6 +7,7 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from bot import metrics
 from bot.digest.compose import OfflineDigestComposer
 from bot.domain.articles import Article, Summary
 from bot.domain.digests import Digest
@@ -57,6 +58,7 @@ async def compose_digest(
     async with uow_factory() as uow:
         stored = await uow.digests.add(digest)
         await uow.commit()
+    metrics.DIGESTS.labels(lang).inc()
     return stored
 
 

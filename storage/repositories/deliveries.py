@@ -114,6 +114,15 @@ class SqlDeliveryRepository:
             next_attempt_at=retry_at,
         )
 
+    async def queued(self) -> int:
+        """How many deliveries are pending or being sent (the queue depth)."""
+        count = await self._session.scalar(
+            select(func.count())
+            .select_from(DeliveryRow)
+            .where(DeliveryRow.status.in_(("pending", "sending")))
+        )
+        return int(count or 0)
+
     async def list(self, *, status: str | None = None, limit: int = 100) -> builtins.list[Delivery]:
         """Deliveries, newest first, optionally of one status."""
         statement = select(DeliveryRow).order_by(DeliveryRow.id.desc()).limit(limit)

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from bot import metrics
 from bot.config import Settings
 from bot.digest.compose import OfflineDigestComposer
 from bot.domain.repositories import UnitOfWorkFactory
@@ -15,6 +16,11 @@ from bot.summarize.offline import ExtractiveSummarizer
 from tests.fakes.openai_server import FakeOpenAIServer, RateLimited
 from tests.llm.articles import ENGLISH_REPORT, make_article
 from tests.llm.conftest import MODEL
+
+
+def _sample(name: str, **labels: str) -> float:
+    """A sample of the /metrics registry."""
+    return metrics.REGISTRY.get_sample_value(name, labels) or 0.0
 
 
 def _settings(server: FakeOpenAIServer, *, daily_tokens: int = 2_000_000) -> Settings:
@@ -33,8 +39,15 @@ async def test_every_call_is_stored_in_the_usage_table(
         _settings(server), ExtractiveSummarizer(), OfflineDigestComposer(), uow_factory=uow_factory
     )
     server.script(RateLimited(retry_after="0"))
+    calls_before = _sample("digestbot_llm_calls_total", model=MODEL, outcome="ok")
+    tokens_before = _sample("digestbot_llm_tokens_total", model=MODEL, kind="prompt")
     summary = await summarizer.summarize(make_article(1, "DeepSeek", ENGLISH_REPORT), "en")
     assert summary.method == "llm"
+    assert _sample("digestbot_llm_calls_total", model=MODEL, outcome="ok") == calls_before + 1
+    assert (
+        _sample("digestbot_llm_tokens_total", model=MODEL, kind="prompt")
+        == tokens_before + server.prompt_tokens
+    )
     async with uow_factory() as uow:
         used = await uow.usage.tokens_on(datetime.now(UTC).date())
         (day,) = await uow.usage.daily()
