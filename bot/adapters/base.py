@@ -7,6 +7,7 @@ from typing import ClassVar, Protocol, TypeVar
 
 from bot.domain.channels import Channel, Platform
 from bot.domain.digests import Digest
+from bot.domain.messages import Button
 
 #: Called after each part the platform acknowledged: (part number from 1, parts in all, the
 #: part's message ids). The ledger stores progress here, so a crash or a failure on a later
@@ -45,12 +46,27 @@ class ChatAdapter(Protocol):
         """
 
     async def send_text(
-        self, channel: Channel, text: str, *, thread_id: str | None = None
+        self,
+        channel: Channel,
+        text: str,
+        *,
+        thread_id: str | None = None,
+        buttons: Sequence[Button] = (),
     ) -> list[str]:
-        """Post a plain reply, in a thread when `thread_id` is given; returns the message ids."""
+        """Post a plain reply, in a thread when `thread_id` is given; returns the message ids.
+
+        `buttons` go under the reply where the platform has them (after its last part).
+        """
 
     async def aclose(self) -> None:
         """Release connections."""
+
+
+def buttons_as_text(buttons: Sequence[Button]) -> str:
+    """Buttons written out as the commands they send, for outputs that have no buttons."""
+    if not buttons:
+        return ""
+    return "\n" + " · ".join(f"{b.label}: {b.command}" for b in buttons)
 
 
 async def send_parts(

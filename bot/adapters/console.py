@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from typing import ClassVar, TextIO
 
-from bot.adapters.base import OnPart, send_parts
+from bot.adapters.base import OnPart, buttons_as_text, send_parts
 from bot.adapters.render.console import render_console
 from bot.domain.channels import Channel, Platform
 from bot.domain.digests import Digest
+from bot.domain.messages import Button
 
 
 class ConsoleAdapter:
@@ -45,11 +47,16 @@ class ConsoleAdapter:
         )
 
     async def send_text(
-        self, channel: Channel, text: str, *, thread_id: str | None = None
+        self,
+        channel: Channel,
+        text: str,
+        *,
+        thread_id: str | None = None,
+        buttons: Sequence[Button] = (),
     ) -> list[str]:
         """Print a reply (a reply to a thread is marked as such)."""
         prefix = f"[reply to {thread_id}] " if thread_id else ""
-        return self._write(prefix + text)
+        return self._write(prefix + text + buttons_as_text(buttons))
 
     async def aclose(self) -> None:
         """Nothing to release: the stream belongs to the caller."""

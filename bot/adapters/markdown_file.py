@@ -5,14 +5,15 @@ from __future__ import annotations
 import asyncio
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import ClassVar
 
-from bot.adapters.base import OnPart, send_parts
+from bot.adapters.base import OnPart, buttons_as_text, send_parts
 from bot.adapters.render.markdown import render_markdown
 from bot.domain.channels import Channel, Platform
 from bot.domain.digests import Digest
+from bot.domain.messages import Button
 from bot.errors import DeliveryError
 
 REPLIES_FILE = "replies.md"
@@ -75,11 +76,16 @@ class MarkdownFileAdapter:
         )
 
     async def send_text(
-        self, channel: Channel, text: str, *, thread_id: str | None = None
+        self,
+        channel: Channel,
+        text: str,
+        *,
+        thread_id: str | None = None,
+        buttons: Sequence[Button] = (),
     ) -> list[str]:
         """Append the reply to the channel's file as a paragraph of its own."""
         path = self.reply_path(channel)
-        await _run(_append, path, f"\n{text.rstrip()}\n")
+        await _run(_append, path, f"\n{text.rstrip()}{buttons_as_text(buttons)}\n")
         return [str(path)]
 
     async def aclose(self) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 import aiohttp
@@ -26,6 +27,7 @@ from bot.adapters.render.slack_blocks import (
 )
 from bot.domain.channels import Channel, Platform
 from bot.domain.digests import Digest
+from bot.domain.messages import Button
 from bot.errors import DeliveryError
 
 logger = logging.getLogger(__name__)
@@ -93,13 +95,41 @@ class SlackAdapter:
         return await send_parts(messages, post, skip_parts=skip_parts, on_part=on_part)
 
     async def send_text(
-        self, channel: Channel, text: str, *, thread_id: str | None = None
+        self,
+        channel: Channel,
+        text: str,
+        *,
+        thread_id: str | None = None,
+        buttons: Sequence[Button] = (),
     ) -> list[str]:
-        """Post a plain reply (escaped for mrkdwn), in the thread `thread_id` when given."""
-        return [
+        """Post a plain reply (escaped for mrkdwn), in the thread `thread_id` when given.
+
+        Buttons become an actions block under the last part; a click comes back as a
+        `block_actions` interaction whose value is the button's command.
+        """
+        pieces = split_mrkdwn_text(text, limit=self.max_message_len)
+        ids = [
             await self._post(channel.address, text=piece, thread_ts=thread_id)
-            for piece in split_mrkdwn_text(text, limit=self.max_message_len)
+            for piece in pieces[:-1]
         ]
+        last: dict[str, Any] = {"text": pieces[-1], "thread_ts": thread_id}
+        if buttons:
+            last["blocks"] = [
+                {"type": "section", "text": {"type": "mrkdwn", "text": pieces[-1]}},
+                {
+                    "type": "actions",
+                    "elements": [
+                        {
+                            "type": "button",
+                            "action_id": f"command-{n}",
+                            "text": {"type": "plain_text", "text": b.label[:75]},
+                            "value": b.command[:2000],
+                        }
+                        for n, b in enumerate(buttons[:25])
+                    ],
+                },
+            ]
+        return [*ids, await self._post(channel.address, **last)]
 
     async def aclose(self) -> None:
         """Nothing pooled to close: slack_sdk opens a session per call."""

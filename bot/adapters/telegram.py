@@ -13,10 +13,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import warnings
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import ClassVar
 
-from telegram import Bot, LinkPreviewOptions, ReplyParameters
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    ReplyParameters,
+)
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
@@ -39,6 +46,7 @@ from bot.adapters.render.telegram_html import (
 )
 from bot.domain.channels import Channel, Platform
 from bot.domain.digests import Digest
+from bot.domain.messages import Button
 from bot.errors import DeliveryError
 
 logger = logging.getLogger(__name__)
@@ -96,13 +104,36 @@ class TelegramAdapter:
         return await send_parts(parts, send, skip_parts=skip_parts, on_part=on_part)
 
     async def send_text(
-        self, channel: Channel, text: str, *, thread_id: str | None = None
+        self,
+        channel: Channel,
+        text: str,
+        *,
+        thread_id: str | None = None,
+        buttons: Sequence[Button] = (),
     ) -> list[str]:
-        """Send a plain reply, as a reply to message `thread_id` when given."""
+        """Send a plain reply, as a reply to message `thread_id` when given.
+
+        Buttons become an inline keyboard under the last part; a press comes back as a
+        callback query carrying the button's command.
+        """
         reply_to = int(thread_id) if thread_id and thread_id.isdigit() else None
+        pieces = split_plain_text(text, limit=self.max_message_len)
+        keyboard = (
+            InlineKeyboardMarkup(
+                [[InlineKeyboardButton(b.label, callback_data=b.command[:64]) for b in buttons]]
+            )
+            if buttons
+            else None
+        )
         return [
-            await self._send(channel.address, piece, parse_mode=None, reply_to=reply_to)
-            for piece in split_plain_text(text, limit=self.max_message_len)
+            await self._send(
+                channel.address,
+                piece,
+                parse_mode=None,
+                reply_to=reply_to,
+                markup=keyboard if n == len(pieces) - 1 else None,
+            )
+            for n, piece in enumerate(pieces)
         ]
 
     async def aclose(self) -> None:
@@ -126,7 +157,13 @@ class TelegramAdapter:
             ]
 
     async def _send(
-        self, address: str, text: str, *, parse_mode: str | None, reply_to: int | None = None
+        self,
+        address: str,
+        text: str,
+        *,
+        parse_mode: str | None,
+        reply_to: int | None = None,
+        markup: InlineKeyboardMarkup | None = None,
     ) -> str:
         chat_id = _chat_id(address)
         reply = (
@@ -144,6 +181,7 @@ class TelegramAdapter:
                         parse_mode=parse_mode,
                         link_preview_options=_NO_PREVIEW,
                         reply_parameters=reply,
+                        reply_markup=markup,
                     )
                 return str(message.message_id)
             except RetryAfter as exc:

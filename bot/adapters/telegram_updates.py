@@ -32,8 +32,8 @@ from bot.errors import ConfigError
 log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 (a header name, not a secret)
-#: Only messages are asked for; the command core has nothing to do with other update kinds.
-ALLOWED_UPDATES = ["message"]
+#: Messages and button presses; the command core has nothing to do with other update kinds.
+ALLOWED_UPDATES = ["message", "callback_query"]
 MAX_POLL_BACKOFF = 30.0
 
 
@@ -47,6 +47,8 @@ def incoming_from_update(
     messages (a digest part, usually); `thread_id` is the user's message, so the answer is
     posted as a reply to the question. A mention of the bot sets `extra["mentioned"]`.
     """
+    if update.callback_query is not None:
+        return _incoming_from_button(update)
     message = update.message
     if message is None or message.text is None or message.from_user is None:
         return None
@@ -71,6 +73,25 @@ def incoming_from_update(
         event_id=f"telegram:update:{update.update_id}",
         user_name=user.full_name or user.username or "",
         extra=extra,
+    )
+
+
+def _incoming_from_button(update: Update) -> IncomingMessage | None:
+    """A press of one of our inline buttons: its data is the command it stands for."""
+    query = update.callback_query
+    assert query is not None
+    message = query.message
+    if not query.data or message is None or query.from_user.is_bot:
+        return None
+    return IncomingMessage(
+        platform="telegram",
+        chat_id=str(message.chat.id),
+        user_id=str(query.from_user.id),
+        text=query.data,
+        message_id=str(message.message_id),
+        is_private=message.chat.type == "private",
+        event_id=f"telegram:update:{update.update_id}",
+        user_name=query.from_user.full_name or query.from_user.username or "",
     )
 
 
@@ -110,6 +131,7 @@ class TelegramUpdates:
         self.bot_id: int | None = None
         self.bot_username: str | None = None
         self._offset: int | None = None
+        self._presses: set[asyncio.Task[None]] = set()
 
     async def identify(self) -> None:
         """Learn the bot's id and username (getMe), to recognise replies and mentions."""
@@ -124,10 +146,21 @@ class TelegramUpdates:
     def accept(self, update: Update) -> bool:
         """Hand one update over in the background; False when it is not for the bot."""
         message = incoming_from_update(update, bot_id=self.bot_id, bot_username=self.bot_username)
+        if update.callback_query is not None:
+            # Stop the button's spinner at once; the command's reply comes as a message.
+            answering = asyncio.create_task(self._answer_press(update.callback_query.id))
+            self._presses.add(answering)
+            answering.add_done_callback(self._presses.discard)
         if message is None:
             return False
         self.dispatch.submit(message)
         return True
+
+    async def _answer_press(self, query_id: str) -> None:
+        try:
+            await self.bot.answer_callback_query(query_id)
+        except TelegramError as exc:
+            log.warning("answering a button press failed: %s", exc)
 
     async def poll_once(self) -> int:
         """One getUpdates call (waiting up to `poll_timeout`); returns how many arrived."""

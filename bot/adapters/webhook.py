@@ -7,6 +7,7 @@ digest rendered as Markdown (so a simple receiver can just show it).
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any, ClassVar
@@ -17,6 +18,7 @@ from bot.adapters.base import OnPart, send_parts
 from bot.adapters.render.markdown import render_markdown
 from bot.domain.channels import Channel, Platform
 from bot.domain.digests import Digest
+from bot.domain.messages import Button
 from bot.errors import DeliveryError
 
 USER_AGENT = "digestbot-webhook/1"
@@ -79,10 +81,22 @@ class WebhookAdapter:
         return await send_parts([body], post, skip_parts=skip_parts, on_part=on_part)
 
     async def send_text(
-        self, channel: Channel, text: str, *, thread_id: str | None = None
+        self,
+        channel: Channel,
+        text: str,
+        *,
+        thread_id: str | None = None,
+        buttons: Sequence[Button] = (),
     ) -> list[str]:
         """POST `{"type": "text", "text": "...", "thread_id": ...}`."""
-        body = {"type": "text", "channel": channel.key, "text": text, "thread_id": thread_id}
+        body: dict[str, Any] = {
+            "type": "text",
+            "channel": channel.key,
+            "text": text,
+            "thread_id": thread_id,
+        }
+        if buttons:
+            body["buttons"] = [{"label": b.label, "command": b.command} for b in buttons]
         return await self._post(channel, body)
 
     async def _post(self, channel: Channel, body: dict[str, Any]) -> list[str]:

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from bot.commands.deps import CommandDeps
 from bot.commands.spec import CommandContext, CommandSpec, Say, UsageError
 from bot.domain.channels import AuditEntry, Channel
-from bot.domain.messages import IncomingMessage
+from bot.domain.messages import Button, IncomingMessage
 from bot.errors import DeliveryError, DigestbotError
 
 log = logging.getLogger(__name__)
@@ -53,7 +53,8 @@ class CommandRouter:
         reply = await self.dispatch(message, channel)
         text = reply.render(channel.language) if reply is not None else ""
         if text.strip():
-            await self._reply(message, channel, text)
+            assert reply is not None
+            await self._reply(message, channel, text, reply.render_buttons(channel.language))
 
     async def dispatch(self, message: IncomingMessage, channel: Channel) -> Say | None:
         """The reply to `message` in `channel`, or None when the message is not for the bot."""
@@ -140,12 +141,14 @@ class CommandRouter:
             )
             await uow.commit()
 
-    async def _reply(self, message: IncomingMessage, channel: Channel, text: str) -> None:
+    async def _reply(
+        self, message: IncomingMessage, channel: Channel, text: str, buttons: list[Button]
+    ) -> None:
         adapter = self.deps.adapters.get(channel.platform)
         if adapter is None:
             log.warning("no %s adapter to reply with", channel.platform)
             return
         try:
-            await adapter.send_text(channel, text, thread_id=message.thread_id)
+            await adapter.send_text(channel, text, thread_id=message.thread_id, buttons=buttons)
         except DeliveryError as exc:
             log.warning("reply to %s failed: %s", channel.key, exc)

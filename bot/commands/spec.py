@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from bot.domain.channels import Channel
 from bot.domain.languages import Lang
-from bot.domain.messages import IncomingMessage
+from bot.domain.messages import Button, IncomingMessage
 
 if TYPE_CHECKING:
     from bot.commands.deps import CommandDeps
@@ -21,6 +21,17 @@ class Say:
 
     hi: str
     en: str
+    #: Buttons under the reply: (Hindi label, English label, the command a press sends).
+    buttons: tuple[tuple[str, str, str], ...] = ()
+
+    def render_buttons(self, choice: str) -> list[Button]:
+        """The buttons labelled in the chat's language (both labels for a chat of both)."""
+        return [
+            Button(
+                hi if choice == "hi" else en if choice == "en" or hi == en else f"{hi} / {en}", cmd
+            )
+            for hi, en, cmd in self.buttons
+        ]
 
     def render(self, choice: str) -> str:
         """Hindi, English, or both (Hindi first) for a chat that chose both."""
@@ -31,7 +42,11 @@ class Say:
         return f"{self.hi}\n\n{self.en}".strip()
 
     def __add__(self, other: Say) -> Say:
-        return Say(hi=f"{self.hi}\n{other.hi}", en=f"{self.en}\n{other.en}")
+        return Say(
+            hi=f"{self.hi}\n{other.hi}",
+            en=f"{self.en}\n{other.en}",
+            buttons=self.buttons + other.buttons,
+        )
 
 
 @dataclass

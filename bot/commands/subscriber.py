@@ -47,6 +47,11 @@ async def start(ctx: CommandContext) -> Say:
         "/subscribe both — सभी आदेश: /help",
         en="Hello! I post news digests in Hindi and English. To start: /subscribe both — "
         "every command: /help",
+        buttons=(
+            ("हिंदी में सार", "Digests in Hindi", "/subscribe hi"),
+            ("अंग्रेज़ी में सार", "Digests in English", "/subscribe en"),
+            ("दोनों भाषाओं में", "In both languages", "/subscribe both"),
+        ),
     )
 
 

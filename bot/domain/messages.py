@@ -30,6 +30,14 @@ class IncomingMessage:
     extra: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Button:
+    """A button under a reply; pressing it sends `command` as if the user had typed it."""
+
+    label: str
+    command: str
+
+
 class MessageHandler(Protocol):
     """Receives every incoming message; the command core implements it."""
 

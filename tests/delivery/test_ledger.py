@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import ClassVar
 
@@ -13,6 +14,7 @@ from bot.adapters.render.telegram_html import render_telegram_parts
 from bot.adapters.telegram import TelegramAdapter
 from bot.domain.channels import Channel, Platform
 from bot.domain.digests import Digest
+from bot.domain.messages import Button
 from bot.domain.repositories import UnitOfWorkFactory
 from bot.services.deliveries import deliver_due, enqueue
 from tests.adapters.samples import NOW, long_hindi_digest, tricky_digest
@@ -52,9 +54,14 @@ class DiesAfterFirstPart:
         )
 
     async def send_text(
-        self, channel: Channel, text: str, *, thread_id: str | None = None
+        self,
+        channel: Channel,
+        text: str,
+        *,
+        thread_id: str | None = None,
+        buttons: Sequence[Button] = (),
     ) -> list[str]:
-        return await self.inner.send_text(channel, text, thread_id=thread_id)
+        return await self.inner.send_text(channel, text, thread_id=thread_id, buttons=buttons)
 
     async def aclose(self) -> None:
         await self.inner.aclose()

@@ -28,8 +28,7 @@ async def test_deliveries_are_counted_by_platform_and_outcome(
 
     assert _value("digestbot_deliveries_total", platform="telegram", status="sent") == sent + 2
     assert (
-        _value("digestbot_deliveries_total", platform="telegram", status="retrying")
-        == retrying + 1
+        _value("digestbot_deliveries_total", platform="telegram", status="retrying") == retrying + 1
     )
     async with uow_factory() as uow:
         assert await uow.deliveries.queued() == 1

@@ -68,6 +68,8 @@ class SentMessage:
     reply_to: int | None
     link_preview_disabled: bool
     edited: bool = False
+    #: The inline keyboard, row by row: (label, callback data) per button.
+    buttons: list[list[tuple[str, str]]] = field(default_factory=list)
 
     def links(self) -> list[tuple[str, str]]:
         """(visible text, URL) of every link, in order."""
@@ -134,6 +136,8 @@ class FakeTelegramServer:
         self.webhook_url: str | None = None
         self._faults: dict[str, _Fault] = {}
         self._members: dict[tuple[str, str], str] = {}
+        self._presses: set[str] = set()
+        self.answered_presses: list[str] = []
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1)
@@ -209,6 +213,20 @@ class FakeTelegramServer:
             message["reply_to_message"] = self._message_json(original)
         return self.push_update({"message": message})
 
+    def press_button(self, message: SentMessage, data: str, *, user_id: int = 1001) -> int:
+        """Queue a user's press of an inline button under one of the bot's messages."""
+        assert any(data == d for row in message.buttons for _, d in row), "no such button"
+        query_id = f"cq-{next(self._message_ids)}"
+        self._presses.add(query_id)
+        query = {
+            "id": query_id,
+            "from": {"id": user_id, "is_bot": False, "first_name": f"User{user_id}"},
+            "message": self._message_json(message),
+            "chat_instance": "1",
+            "data": data,
+        }
+        return self.push_update({"callback_query": query})
+
     async def _handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         self.calls.append(method)
@@ -244,6 +262,7 @@ class FakeTelegramServer:
             parse_mode=parse_mode,
             reply_to=reply.get("message_id") or _int(params.get("reply_to_message_id")),
             link_preview_disabled=bool(preview.get("is_disabled")),
+            buttons=_keyboard(_json(params.get("reply_markup"))),
         )
         self.messages.append(message)
         return self._message_json(message)
@@ -284,6 +303,13 @@ class FakeTelegramServer:
                 await asyncio.wait_for(self._new_update.wait(), timeout)
         limit = _int(params.get("limit")) or 100
         return self._updates[:limit]
+
+    async def _api_answerCallbackQuery(self, params: dict[str, Any]) -> Any:
+        query_id = str(params.get("callback_query_id") or "")
+        if query_id not in self._presses:
+            raise _ApiError(400, "Bad Request: query is too old and response timeout expired")
+        self.answered_presses.append(query_id)
+        return True
 
     async def _api_setWebhook(self, params: dict[str, Any]) -> Any:
         self.webhook_url = str(params.get("url") or "") or None
@@ -335,6 +361,19 @@ class FakeTelegramServer:
                 {k: v for k, v in vars(e).items() if v is not None} for e in message.entities
             ]
         return data
+
+
+def _keyboard(markup: Any) -> list[list[tuple[str, str]]]:
+    """An inline keyboard as (label, callback data) rows; Telegram caps data at 64 bytes."""
+    if not isinstance(markup, dict):
+        return []
+    rows = []
+    for row in markup.get("inline_keyboard") or []:
+        buttons = [(str(b["text"]), str(b.get("callback_data") or "")) for b in row]
+        if any(len(data.encode()) > 64 for _, data in buttons):
+            raise _ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
+        rows.append(buttons)
+    return rows
 
 
 _ADMIN_RIGHTS = [
