@@ -148,6 +148,10 @@ class SlackSocketMode:
         ):
             self.dispatch.submit(message)
 
+    async def connected(self) -> bool:
+        """Whether the websocket to Slack is open (for readiness)."""
+        return bool(await self.client.is_connected())  # type: ignore[no-untyped-call]
+
     async def run(self, stop: asyncio.Event) -> None:
         """Connect, receive until `stop` is set, then close and finish the handling."""
         await self.client.connect()  # type: ignore[no-untyped-call]  # slack_sdk is untyped here

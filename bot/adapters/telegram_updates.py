@@ -131,6 +131,11 @@ class TelegramUpdates:
         self.bot_id: int | None = None
         self.bot_username: str | None = None
         self._offset: int | None = None
+        #: For readiness: polling now (the leader), its last poll failed, webhook registered.
+        self.polling = False
+        self.poll_failing = False
+        self.webhook_registered = False
+        self.webhook_expected = False
         self._presses: set[asyncio.Task[None]] = set()
 
     async def identify(self) -> None:
@@ -177,10 +182,30 @@ class TelegramUpdates:
 
         A webhook left registered would make getUpdates fail, so it is removed first.
         """
-        if self.bot_id is None:
-            await self.identify()
-        await self.bot.delete_webhook()
-        backoff = 1.0
+        # Polling is this process's job from here until a clean stop; a crash on the way
+        # (Telegram unreachable) leaves it marked failing, so /readyz says so meanwhile.
+        self.polling = True
+        try:
+            if self.bot_id is None:
+                await self.identify()
+            await self.bot.delete_webhook()
+        except Exception:
+            self.poll_failing = True
+            raise
+        await self._poll_until(stop, 1.0)
+        self.polling = False
+        await self.dispatch.drain()
+
+    def connected(self) -> bool:
+        """Ready as far as Telegram goes: not polling (a follower), or the last poll worked;
+        in webhook mode, the webhook is registered."""
+        if self.polling:
+            return not self.poll_failing
+        if self.webhook_expected:
+            return self.webhook_registered
+        return True
+
+    async def _poll_until(self, stop: asyncio.Event, backoff: float) -> None:
         while not stop.is_set():
             poll = asyncio.create_task(self.poll_once())
             stopped = asyncio.create_task(stop.wait())
@@ -191,6 +216,7 @@ class TelegramUpdates:
                 with contextlib.suppress(asyncio.CancelledError):
                     await poll
                 break
+            self.poll_failing = poll.exception() is not None
             try:
                 poll.result()
                 backoff = 1.0
@@ -211,12 +237,12 @@ class TelegramUpdates:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), backoff)
             backoff = min(backoff * 2, MAX_POLL_BACKOFF)
-        await self.dispatch.drain()
 
     async def set_webhook(self, url: str, *, secret_token: str) -> None:
         """Register the webhook; Telegram then sends `secret_token` with every update."""
         _check_secret(secret_token)
         await self.bot.set_webhook(url, secret_token=secret_token, allowed_updates=ALLOWED_UPDATES)
+        self.webhook_registered = True
 
     def webhook_app(self, *, secret_token: str, path: str = "/telegram") -> web.Application:
         """An aiohttp app answering Telegram's webhook POSTs at `path`."""
@@ -229,6 +255,7 @@ class TelegramUpdates:
     ) -> Callable[[web.Request], Awaitable[web.Response]]:
         """The aiohttp handler for Telegram's webhook POSTs, to mount on any app."""
         _check_secret(secret_token)
+        self.webhook_expected = True
         expected = secret_token.encode()
 
         async def receive(request: web.Request) -> web.Response:

@@ -15,12 +15,18 @@ from bot.metrics import REGISTRY
 log = logging.getLogger(__name__)
 
 Route = Callable[[web.Request], Awaitable[web.Response]]
+Check = Callable[[], Awaitable[bool]]
 
 
-def health_app(engine: AsyncEngine, routes: Mapping[str, Route] | None = None) -> web.Application:
+def health_app(
+    engine: AsyncEngine,
+    routes: Mapping[str, Route] | None = None,
+    checks: Mapping[str, Check] | None = None,
+) -> web.Application:
     """The operator endpoints, plus the platforms' POST `routes` (webhooks) when given.
 
-    Readiness pings the database with a short query.
+    Readiness pings the database with a short query, then asks each platform connection
+    (`checks`: the Telegram poller or webhook, the Slack socket) whether it is up.
     """
 
     async def healthz(_: web.Request) -> web.Response:
@@ -33,6 +39,13 @@ def health_app(engine: AsyncEngine, routes: Mapping[str, Route] | None = None) -
         except Exception as exc:  # any driver error means "not ready"
             log.warning("readiness check failed: %s", exc)
             return web.Response(status=503, text=f"database unreachable: {type(exc).__name__}\n")
+        for name, check in (checks or {}).items():
+            try:
+                ready = await check()
+            except Exception:  # a failing check means "not ready", never a crash
+                ready = False
+            if not ready:
+                return web.Response(status=503, text=f"{name}: not connected\n")
         return web.Response(text="ready\n")
 
     async def metrics(_: web.Request) -> web.Response:
@@ -49,10 +62,13 @@ def health_app(engine: AsyncEngine, routes: Mapping[str, Route] | None = None) -
 
 
 async def start_health_server(
-    engine: AsyncEngine, port: int, routes: Mapping[str, Route] | None = None
+    engine: AsyncEngine,
+    port: int,
+    routes: Mapping[str, Route] | None = None,
+    checks: Mapping[str, Check] | None = None,
 ) -> web.AppRunner:
     """Serve the operator endpoints (and webhooks) on all interfaces at `port` (0: any free)."""
-    runner = web.AppRunner(health_app(engine, routes), access_log=None)
+    runner = web.AppRunner(health_app(engine, routes, checks), access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, host="0.0.0.0", port=port)  # noqa: S104 - probes come from outside
     await site.start()

@@ -41,6 +41,8 @@ class Listeners:
     """
 
     loops: dict[str, Loop] = field(default_factory=dict)
+    #: Readiness of each platform connection, for /readyz.
+    checks: dict[str, Callable[[], Awaitable[bool]]] = field(default_factory=dict)
     leader_only: set[str] = field(default_factory=set)
     routes: dict[str, Route] = field(default_factory=dict)
     setup: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
@@ -99,6 +101,11 @@ def _add_telegram(app: App, handler: MessageHandler, listeners: Listeners) -> No
     if not isinstance(adapter, TelegramAdapter):
         return
     updates = TelegramUpdates(adapter.bot, handler)
+
+    async def telegram_ready() -> bool:
+        return updates.connected()
+
+    listeners.checks["telegram"] = telegram_ready
     settings = app.settings
     if settings.telegram_webhook_url and settings.telegram_webhook_secret is not None:
         url, secret = settings.telegram_webhook_url, settings.telegram_webhook_secret
@@ -133,6 +140,7 @@ def _add_slack(app: App, handler: MessageHandler, listeners: Listeners) -> None:
             web_client=adapter.client,
         )
         listeners.loops["slack"] = receiver.run
+        listeners.checks["slack"] = receiver.connected
         listeners.modes.append("slack: Socket Mode")
     elif settings.slack_signing_secret is not None:
         receiver = SlackHttpReceiver(

@@ -202,7 +202,10 @@ class DigestService:
             loop.add_signal_handler(sig, self.stopping.set)
         metrics.LEADER.set(0)
         health = await start_health_server(
-            self.app.engine, self.app.settings.http_port, self.listeners.routes
+            self.app.engine,
+            self.app.settings.http_port,
+            self.listeners.routes,
+            self.listeners.checks,
         )
         try:
             retries = await self.listeners.start(self.stopping)

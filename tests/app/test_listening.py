@@ -33,6 +33,7 @@ class Running:
     telegram: FakeTelegramServer
     slack: FakeSlackServer
     process: asyncio.subprocess.Process
+    port: str
 
 
 def _free_port() -> int:
@@ -86,7 +87,7 @@ async def running(tmp_path: Path) -> AsyncIterator[Running]:
         }
         process = await _start_service(env, tmp_path)
         try:
-            yield Running(telegram, slack, process)
+            yield Running(telegram, slack, process, env["DIGESTBOT_HTTP_PORT"])
         finally:
             if process.returncode is None:
                 process.kill()
@@ -122,6 +123,31 @@ async def test_a_slack_slash_command_over_socket_mode_is_answered(running: Runni
     await slack.wait_for_ack(envelope, timeout=20)
     await _eventually(lambda: bool(slack.posts_to("C0NEWS")), "no answer to /digest help")
     assert "subscribe" in slack.posts_to("C0NEWS")[0].text
+
+
+async def test_the_service_is_ready_once_telegram_is_polled_and_the_slack_socket_is_open(
+    running: Running,
+) -> None:
+    import aiohttp
+
+    port = int(running.port)
+
+    async def ready() -> bool:
+        async with (
+            aiohttp.ClientSession() as session,
+            session.get(f"http://127.0.0.1:{port}/readyz") as response,
+        ):
+            return response.status == 200
+
+    async with asyncio.timeout(20):
+        while True:
+            try:
+                if await ready():
+                    break
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.1)
+    assert "getUpdates" in running.telegram.calls
 
 
 async def test_sigterm_stops_the_listeners_and_the_process_exits_zero(running: Running) -> None:
