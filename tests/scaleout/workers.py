@@ -54,8 +54,13 @@ class Worker:
         }
 
     async def metric(self, name: str, **labels: str) -> float:
-        """One sample's value (0 when absent)."""
-        return (await self.metrics()).get((name, tuple(sorted(labels.items()))), 0.0)
+        """The sum of the samples of `name` that carry these labels (0 when none does)."""
+        wanted = set(labels.items())
+        return sum(
+            value
+            for (sample, sample_labels), value in (await self.metrics()).items()
+            if sample == name and wanted <= set(sample_labels)
+        )
 
     async def status(self, path: str) -> int:
         """The HTTP status of GET `path` on the operator port."""
