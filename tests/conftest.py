@@ -23,12 +23,42 @@ from alembic import command
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.adapters.pacing import Pacer, PacingPolicy, Rate
+from bot.adapters.telegram import TelegramAdapter
 from bot.domain.repositories import UnitOfWorkFactory
 from storage.db import make_engine
 from storage.migrate import alembic_config
 from storage.models import Base
 from storage.search import SEARCH_TABLE
 from storage.uow import make_uow_factory
+from tests.fakes.telegram_server import FakeTelegramServer, TelegramLimits
+
+#: The bot token the fake Bot API of the `telegram_fake` fixture accepts.
+TELEGRAM_TOKEN = "7012345678:AAF-test_token_for_the_fake_server_only"
+#: Limits generous enough to stay out of the way; pacing has tests of its own.
+FAST = Rate(500, 1.0)
+
+
+def fast_pacer() -> Pacer:
+    """A pacer that lets the tests go as fast as the fakes' generous limits allow."""
+    return Pacer(PacingPolicy(per_chat=FAST, overall=FAST, per_group=FAST))
+
+
+@pytest.fixture
+async def telegram_fake() -> AsyncIterator[FakeTelegramServer]:
+    """The fake Bot API on 127.0.0.1, enforcing generous limits."""
+    limits = TelegramLimits(overall=FAST, per_chat=FAST, per_group=FAST)
+    async with FakeTelegramServer(TELEGRAM_TOKEN, limits=limits) as fake:
+        yield fake
+
+
+@pytest.fixture
+async def telegram(telegram_fake: FakeTelegramServer) -> AsyncIterator[TelegramAdapter]:
+    """The real Telegram adapter pointed at the fake."""
+    adapter = TelegramAdapter(TELEGRAM_TOKEN, base_url=telegram_fake.base_url, pacer=fast_pacer())
+    yield adapter
+    await adapter.aclose()
+
 
 DEFAULT_TEST_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 START_POSTGRES_HINT = (

@@ -30,7 +30,7 @@ from bot.domain.languages import Lang
 from bot.errors import SummarizerError
 from bot.llm.client import LLMClient
 from bot.llm.errors import LLMOutputError
-from bot.llm.guards import is_in_language, leaks_prompt, strip_urls
+from bot.llm.guards import is_in_language, leaks_prompt, schema_problem, strip_urls
 from bot.llm.prompts import PromptStore, PromptTemplate
 from bot.llm.tokens import count_tokens
 from bot.summarize.base import DigestComposer
@@ -253,8 +253,4 @@ def _item_json(number: int, article: Article, summary: Summary) -> str:
 
 
 def _reason(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        problem = exc.errors()[0]
-        where = ".".join(str(p) for p in problem["loc"]) or "answer"
-        return f"{where}: {problem['msg']}"
-    return str(exc)
+    return schema_problem(exc) if isinstance(exc, ValidationError) else str(exc)

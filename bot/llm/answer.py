@@ -23,7 +23,7 @@ from bot.domain.search import SearchHit
 from bot.errors import SummarizerError
 from bot.llm.client import LLMClient
 from bot.llm.errors import LLMOutputError
-from bot.llm.guards import is_in_language, leaks_prompt, strip_urls
+from bot.llm.guards import is_in_language, leaks_prompt, schema_problem, strip_urls
 from bot.llm.prompts import PromptStore, PromptTemplate
 from bot.services.questions import Draft, extract_answer
 from bot.summarize.faithfulness import check_faithful
@@ -132,10 +132,8 @@ class LLMAnswerer:
         try:
             output = AnswerOutput.model_validate(data)
         except ValidationError as exc:
-            problem = exc.errors()[0]
-            where = ".".join(str(p) for p in problem["loc"]) or "answer"
             raise UnusableAnswerError(
-                f"the JSON did not match the schema ({where}: {problem['msg']})"
+                f"the JSON did not match the schema ({schema_problem(exc)})"
             ) from None
         text = strip_urls(output.answer)
         if not _MARKER.sub("", text).strip():

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from pydantic import ValidationError
+
 from bot.domain.languages import Lang
 from bot.text.scripts import is_devanagari, is_latin_letter
 
@@ -82,3 +84,11 @@ def leaks_prompt(text: str, instructions: str, *, shingle: int = LEAK_SHINGLE_WO
     grams = {tuple(source[i : i + shingle]) for i in range(len(source) - shingle + 1)}
     words = _words(text)
     return any(tuple(words[i : i + shingle]) in grams for i in range(len(words) - shingle + 1))
+
+
+def schema_problem(exc: ValidationError) -> str:
+    """Where and how a model's JSON missed the expected schema, in one line for the repair
+    request and the logs (the first problem is enough to correct)."""
+    problem = exc.errors()[0]
+    where = ".".join(str(p) for p in problem["loc"]) or "answer"
+    return f"{where}: {problem['msg']}"

@@ -22,7 +22,7 @@ from bot.domain.languages import Lang
 from bot.errors import SummarizerError
 from bot.llm.client import LLMClient
 from bot.llm.errors import LLMOutputError, LLMRefusalError
-from bot.llm.guards import is_in_language, leaks_prompt, strip_urls
+from bot.llm.guards import is_in_language, leaks_prompt, schema_problem, strip_urls
 from bot.llm.prompts import PromptStore, PromptTemplate
 from bot.llm.tokens import chunk_by_tokens, count_tokens, truncate_to_tokens
 from bot.summarize.base import Summarizer
@@ -182,10 +182,8 @@ class LLMSummarizer:
         try:
             output = ArticleSummaryOutput.model_validate(data)
         except ValidationError as exc:
-            problem = exc.errors()[0]
-            where = ".".join(str(p) for p in problem["loc"]) or "answer"
             raise UnusableOutputError(
-                f"the JSON did not match the schema ({where}: {problem['msg']})"
+                f"the JSON did not match the schema ({schema_problem(exc)})"
             ) from None
         sentences = [s for s in (strip_urls(s) for s in output.sentences) if s]
         headline = strip_urls(output.headline)

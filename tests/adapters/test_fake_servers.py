@@ -8,7 +8,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from telegram import Bot, ChatMemberAdministrator
 from telegram.error import BadRequest
 
-from tests.adapters.conftest import SLACK_TOKEN, TELEGRAM_TOKEN
+from tests.adapters.conftest import SLACK_TOKEN
+from tests.conftest import TELEGRAM_TOKEN
 from tests.fakes.slack_server import FakeSlackServer
 from tests.fakes.telegram_html import EntityParseError, parse_html
 from tests.fakes.telegram_server import FakeTelegramServer

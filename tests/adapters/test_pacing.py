@@ -14,7 +14,8 @@ from bot.adapters.slack import SlackAdapter
 from bot.adapters.telegram import TelegramAdapter
 from bot.domain.channels import Channel
 from bot.errors import DeliveryError
-from tests.adapters.conftest import SLACK_TOKEN, TELEGRAM_TOKEN, fast_pacer
+from tests.adapters.conftest import SLACK_TOKEN
+from tests.conftest import TELEGRAM_TOKEN, fast_pacer
 from tests.fakes.slack_server import FakeSlackServer, SlackLimits
 from tests.fakes.telegram_server import FakeTelegramServer, TelegramLimits
 

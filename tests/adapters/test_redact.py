@@ -18,9 +18,10 @@ from bot.adapters.telegram_updates import TelegramUpdates
 from bot.domain.channels import Channel
 from bot.errors import DeliveryError
 from tests.adapters import slack_recorded as recorded
-from tests.adapters.conftest import SLACK_TOKEN, TELEGRAM_TOKEN, fast_pacer
+from tests.adapters.conftest import SLACK_TOKEN
 from tests.adapters.receivers import RecordingHandler
 from tests.adapters.samples import tricky_digest
+from tests.conftest import TELEGRAM_TOKEN, fast_pacer
 from tests.fakes.slack_server import FakeSlackServer
 from tests.fakes.telegram_server import FakeTelegramServer
 

@@ -7,8 +7,9 @@ import pytest
 from bot.adapters.slack import SlackAdapter
 from bot.domain.channels import Channel
 from bot.errors import DeliveryError
-from tests.adapters.conftest import SLACK_TOKEN, fast_pacer
+from tests.adapters.conftest import SLACK_TOKEN
 from tests.adapters.samples import TRICKY_URL, long_hindi_digest, tricky_digest
+from tests.conftest import fast_pacer
 from tests.fakes.slack_server import FakeSlackServer, SlackFault, block_texts, mrkdwn_to_text
 
 CHANNEL = Channel(platform="slack", address="C0DIGEST")

@@ -9,8 +9,8 @@ import pytest
 from bot.adapters.telegram import TelegramAdapter
 from bot.domain.channels import Channel
 from bot.errors import DeliveryError
-from tests.adapters.conftest import TELEGRAM_TOKEN, fast_pacer
 from tests.adapters.samples import TRICKY_URL, long_hindi_digest, tricky_digest
+from tests.conftest import TELEGRAM_TOKEN, fast_pacer
 from tests.fakes.telegram_html import entity_text
 from tests.fakes.telegram_server import FakeTelegramServer
 

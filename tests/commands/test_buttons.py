@@ -19,7 +19,7 @@ from bot.services.publish import DigestMaker
 from bot.sources.reader import WebSourceReader
 from bot.summarize.offline import ExtractiveSummarizer
 from tests.adapters import slack_recorded as recorded
-from tests.commands.test_slack_transcripts import CHANNEL, Workspace, workspace  # noqa: F401
+from tests.commands.slack_workspace import CHANNEL, Workspace
 from tests.fakes.telegram_server import FakeTelegramServer, TelegramLimits
 
 TOKEN = "7012345678:AAF-button_tests_token_for_the_fake_only"
@@ -81,7 +81,7 @@ async def test_a_telegram_button_press_runs_its_command_and_stops_the_spinner(
 
 
 async def test_a_slack_button_click_runs_its_command(
-    workspace: Workspace,  # noqa: F811
+    workspace: Workspace,
 ) -> None:
     welcome = await workspace.say("/digest start")
     actions = [b for b in welcome.blocks if b["type"] == "actions"]

@@ -2,33 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
-from bot.adapters.pacing import Pacer, PacingPolicy, Rate
-from bot.adapters.telegram import TelegramAdapter
+from bot.adapters.pacing import Rate
 from bot.domain.digests import Digest
 from bot.domain.repositories import UnitOfWorkFactory
-from tests.fakes.telegram_server import FakeTelegramServer, TelegramLimits
 
 TOKEN = "7012345678:AAF-delivery_tests_token_for_the_fake_only"
 FAST = Rate(500, 1.0)
-
-
-@pytest.fixture
-async def telegram_fake() -> AsyncIterator[FakeTelegramServer]:
-    limits = TelegramLimits(overall=FAST, per_chat=FAST, per_group=FAST)
-    async with FakeTelegramServer(TOKEN, limits=limits) as fake:
-        yield fake
-
-
-@pytest.fixture
-async def telegram(telegram_fake: FakeTelegramServer) -> AsyncIterator[TelegramAdapter]:
-    pacer = Pacer(PacingPolicy(per_chat=FAST, overall=FAST, per_group=FAST))
-    adapter = TelegramAdapter(TOKEN, base_url=telegram_fake.base_url, pacer=pacer)
-    yield adapter
-    await adapter.aclose()
 
 
 async def stored(uow_factory: UnitOfWorkFactory, digest: Digest) -> int:

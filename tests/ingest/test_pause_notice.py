@@ -2,40 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
-import pytest
 from aiohttp import web
 
-from bot.adapters.pacing import Pacer, PacingPolicy, Rate
+from bot.adapters.pacing import Rate
 from bot.adapters.telegram import TelegramAdapter
 from bot.domain.repositories import UnitOfWorkFactory
 from bot.domain.sources import Source
 from bot.services.ingest import MAX_BACKOFF, admin_pause_notice, ingest_due
 from bot.sources.reader import WebSourceReader
-from tests.fakes.telegram_server import FakeTelegramServer, TelegramLimits
+from tests.fakes.telegram_server import FakeTelegramServer
 from tests.fakes.web_server import FakeWebServer
 from tests.ingest.conftest import NOW, add_source, stored_source
 
 TOKEN = "7012345678:AAF-ingest_tests_token_for_the_fake_only"
 FAST = Rate(200, 1.0)
 GROUP = "-1001234567890"
-
-
-@pytest.fixture
-async def telegram_fake() -> AsyncIterator[FakeTelegramServer]:
-    limits = TelegramLimits(overall=FAST, per_chat=FAST, per_group=FAST)
-    async with FakeTelegramServer(TOKEN, limits=limits) as fake:
-        yield fake
-
-
-@pytest.fixture
-async def telegram(telegram_fake: FakeTelegramServer) -> AsyncIterator[TelegramAdapter]:
-    pacer = Pacer(PacingPolicy(per_chat=FAST, overall=FAST, per_group=FAST))
-    adapter = TelegramAdapter(TOKEN, base_url=telegram_fake.base_url, pacer=pacer)
-    yield adapter
-    await adapter.aclose()
 
 
 async def failing_source(uow_factory: UnitOfWorkFactory, server: FakeWebServer) -> Source:

@@ -8,8 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.adapters.pacing import Pacer, PacingPolicy, Rate
-from bot.adapters.telegram import TelegramAdapter
+from bot.adapters.pacing import Rate
 from bot.demo_data import SAMPLE_FEED
 from bot.digest.compose import OfflineDigestComposer
 from bot.domain.articles import Article, Summary
@@ -20,7 +19,6 @@ from bot.services.ingest import ingest_due
 from bot.services.publish import DigestMaker
 from bot.sources.reader import WebSourceReader
 from bot.summarize.offline import ExtractiveSummarizer
-from tests.fakes.telegram_server import FakeTelegramServer, TelegramLimits
 
 TOKEN = "7012345678:AAF-service_tests_token_for_the_fake_only"
 FAST = Rate(200, 1.0)
@@ -61,18 +59,3 @@ async def pipeline(uow_factory: UnitOfWorkFactory) -> AsyncIterator[Pipeline]:
     maker = DigestMaker(summarizer, summarizer, OfflineDigestComposer())
     yield Pipeline(uow_factory, reader, summarizer, maker, source.id)
     await reader.aclose()
-
-
-@pytest.fixture
-async def telegram_fake() -> AsyncIterator[FakeTelegramServer]:
-    limits = TelegramLimits(overall=FAST, per_chat=FAST, per_group=FAST)
-    async with FakeTelegramServer(TOKEN, limits=limits) as fake:
-        yield fake
-
-
-@pytest.fixture
-async def telegram(telegram_fake: FakeTelegramServer) -> AsyncIterator[TelegramAdapter]:
-    pacer = Pacer(PacingPolicy(per_chat=FAST, overall=FAST, per_group=FAST))
-    adapter = TelegramAdapter(TOKEN, base_url=telegram_fake.base_url, pacer=pacer)
-    yield adapter
-    await adapter.aclose()
