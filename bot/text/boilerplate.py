@@ -8,6 +8,7 @@ after which the article is over (related posts, comment forms), and junk inside 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from bot.text.scripts import WORD_CHAR
 
@@ -67,12 +68,26 @@ END_OF_ARTICLE = _patterns(
     r"^(?:comments|टिप्पणियाँ|\d+ comments?)$",
 )
 
+
+@dataclass(frozen=True)
+class InlineJunk:
+    """A pattern removed wherever it occurs inside a line, and the case-folded `needles` a
+    line must contain (one of them) for it to match: checking for a substring is far
+    cheaper than running the pattern over every line of every article."""
+
+    pattern: re.Pattern[str]
+    needles: tuple[str, ...]
+
+
 #: Removed wherever they occur inside a line.
-INLINE_JUNK = _patterns(
-    r"^\((?:[^()]{2,40})\)\s*[–—-]\s*",
-    rf"\s*%?\d+(?:TP|टीपी)\d+(?:T|टी)(?!{WORD_CHAR})",
-    r"\s*\[(?:…|\.\.\.)\]\s*$",
-    r"\s*(?:continue reading|पूरा पढ़ें)\s*(?:→|»|›)?\s*$",
+INLINE_JUNK = tuple(
+    InlineJunk(re.compile(source, re.IGNORECASE), needles)
+    for source, needles in (
+        (r"^\((?:[^()]{2,40})\)\s*[–—-]\s*", ("(",)),
+        (rf"\s*%?\d+(?:TP|टीपी)\d+(?:T|टी)(?!{WORD_CHAR})", ("tp", "टीपी")),
+        (r"\s*\[(?:…|\.\.\.)\]\s*$", ("[…]", "[...]")),
+        (r"\s*(?:continue reading|पूरा पढ़ें)\s*(?:→|»|›)?\s*$", ("continue reading", "पूरा पढ़ें")),
+    )
 )
 
 
@@ -90,6 +105,9 @@ def ends_article(line: str) -> bool:
 
 def remove_inline_junk(line: str) -> str:
     """The line without garbled template tokens (`1टीपी8टी`) and "read more" tails."""
-    for pattern in INLINE_JUNK:
-        line = pattern.sub("", line)
+    folded = line.casefold()
+    for junk in INLINE_JUNK:
+        if any(needle in folded for needle in junk.needles):
+            line = junk.pattern.sub("", line)
+            folded = line.casefold()
     return line

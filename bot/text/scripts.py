@@ -19,8 +19,7 @@ _DEVANAGARI_RANGES = ((0x0900, 0x097F), (0xA8E0, 0xA8FF))
 _DEVANAGARI_RUN = re.compile(f"[{DEVANAGARI_CHARS}]+")
 _LATIN_RUN = re.compile("[A-Za-z\u00aa\u00b5\u00ba\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]+")
 _OTHER_LETTER_RUN = re.compile(
-    rf"(?:(?![{DEVANAGARI_CHARS}A-Za-z\u00aa\u00b5\u00ba\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f])"
-    r"[^\W\d_])+"
+    rf"[^\W\d_{DEVANAGARI_CHARS}A-Za-z\u00aa\u00b5\u00ba\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]+"
 )
 _DANDAS = ("\u0964", "\u0965")
 
