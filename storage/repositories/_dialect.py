@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Base
 
 
-def insert_for(session: AsyncSession, model: type[Base]) -> sqlite.Insert | postgresql.Insert:
+def insert_for(
+    session: AsyncSession, model: type[Base] | Table
+) -> sqlite.Insert | postgresql.Insert:
     """An insert that supports `on_conflict_do_nothing` / `on_conflict_do_update`.
 
     Conflicts are resolved by the database in one statement, so two writers racing for the
