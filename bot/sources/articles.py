@@ -13,7 +13,7 @@ def article_language(title: str, text: str, lang_hint: LangHint) -> str:
     """The source's declared language, or the detected one when it says `auto`."""
     if lang_hint != "auto":
         return lang_hint
-    return detect_language(f"{title}\n{text}")
+    return detect_language(text, title=title)
 
 
 def article_from_entry(

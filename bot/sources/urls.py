@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -66,12 +67,15 @@ def canonicalize_url(url: str) -> str:
     )
 
 
+@lru_cache(maxsize=4096)
 def _canonical_host(hostname: str) -> str:
+    """Remembered: a feed's items share their host, and the IDNA codec is slow."""
     host = hostname.lower().rstrip(".")
     if ":" in host:
         return f"[{host}]"
-    with contextlib.suppress(UnicodeError):
-        host = host.encode("idna").decode("ascii")
+    if not host.isascii():
+        with contextlib.suppress(UnicodeError):
+            host = host.encode("idna").decode("ascii")
     if host.startswith("amp.") and host.count(".") >= 2:
         host = host.removeprefix("amp.")
     return host

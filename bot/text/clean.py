@@ -51,7 +51,7 @@ def clean_article_text(raw: str, *, title: str | None = None) -> CleanedText:
     """
     raw = unicodedata.normalize("NFC", raw).replace("\r\n", "\n").replace("\r", "\n")
     meta, body = split_front_matter(raw)
-    normalized = normalize_text(body)
+    normalized = normalize_text(body, already_nfc=True)  # `raw` was made NFC above
     plain = strip_markdown(normalized)
     lines = _article_lines(plain, normalized=plain == normalized)
     chosen = _clean_title(title) if title else None
@@ -64,11 +64,7 @@ def clean_article_text(raw: str, *, title: str | None = None) -> CleanedText:
         chosen, lines = lines[0], lines[1:]
     else:
         chosen = _title_from_text(lines)
-    if chosen:
-        title_letters = _letters(chosen)
-        paragraphs = [line for line in lines if line != chosen and _letters(line) != title_letters]
-    else:
-        paragraphs = lines
+    paragraphs = [line for line in lines if not _same_text(line, chosen)] if chosen else lines
     return CleanedText(
         title=chosen or "",
         text="\n\n".join(paragraphs),
@@ -126,9 +122,20 @@ def _title_from_text(lines: list[str]) -> str:
     return " ".join(words[:DERIVED_TITLE_WORDS]).rstrip(",;:—–-") + "…"
 
 
-def _same_text(a: str, b: str) -> bool:
-    """Equal once case, spacing and punctuation are ignored."""
-    return a == b or _letters(a) == _letters(b)
+def _same_text(line: str, title: str) -> bool:
+    """Equal once case, spacing and punctuation are ignored.
+
+    `_letters` works character by character, so the letters of a prefix of `line` are a
+    prefix of its letters: when a short prefix already holds more letters than the whole
+    title, the two differ, and a long paragraph is told apart without reading all of it.
+    """
+    if line == title:
+        return True
+    wanted = _letters(title)
+    head = _letters(line[: 2 * len(wanted) + 16])
+    if len(head) > len(wanted):
+        return False
+    return _letters(line) == wanted
 
 
 def _letters(text: str) -> str:

@@ -31,23 +31,29 @@ _ENGLISH_FUNCTION_WORDS = word_set(
 )
 
 
-def detect_language(text: str) -> DetectedLang:
-    """`hi`, `en`, `mixed` when both scripts carry substantial text, else `unknown`."""
-    counts = count_scripts(text)
-    devanagari, latin, letters = counts.devanagari, counts.latin, counts.letters
+def detect_language(text: str, *, title: str = "") -> DetectedLang:
+    """`hi`, `en`, `mixed` when both scripts carry substantial text, else `unknown`.
+
+    A `title` counts as a line before the text (kept apart so that the text's own words,
+    which the SimHash needs next, are split only once).
+    """
+    counts, tail = count_scripts(text), count_scripts(title)
+    devanagari = counts.devanagari + tail.devanagari
+    latin = counts.latin + tail.latin
+    letters = counts.letters + tail.letters
     if letters < MIN_LETTERS:
         return "unknown"
     if devanagari / letters >= DOMINANT_SHARE:
-        return "hi" if _confirmed(text, _HINDI_FUNCTION_WORDS) else "unknown"
+        return "hi" if _confirmed(title, text, _HINDI_FUNCTION_WORDS) else "unknown"
     if latin / letters >= DOMINANT_SHARE:
-        return "en" if _confirmed(text, _ENGLISH_FUNCTION_WORDS) else "unknown"
+        return "en" if _confirmed(title, text, _ENGLISH_FUNCTION_WORDS) else "unknown"
     if devanagari / letters >= MIXED_SHARE and latin / letters >= MIXED_SHARE:
         return "mixed"
     return "unknown"
 
 
-def _confirmed(text: str, function_words: frozenset[str]) -> bool:
-    tokens = words(text)
+def _confirmed(title: str, text: str, function_words: frozenset[str]) -> bool:
+    tokens = words(title) + words(text) if title else words(text)
     if len(tokens) < CONFIRM_AFTER_WORDS:
         return True
     hits = sum(1 for w in tokens if w in function_words)

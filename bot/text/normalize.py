@@ -46,27 +46,31 @@ _GLUED_COMMA = re.compile(rf",(?<={LETTER},)(?={LETTER})")
 _GLUED_ANY = re.compile(rf"[।॥?!.](?={WORD_CHAR})|,(?<={LETTER},)(?={LETTER})")
 
 
-def normalize_text(text: str) -> str:
+def normalize_text(text: str, *, already_nfc: bool = False) -> str:
     """NFC text with invisible junk removed, spaces collapsed and glued sentences separated.
 
     Paragraph breaks (`\\n\\n`) and single line breaks are kept; runs of blank lines shrink to
-    one. The result is stable: normalizing it again changes nothing.
+    one. The result is stable: normalizing it again changes nothing. `already_nfc` skips
+    the NFC step for text known to be in NFC (it costs as much as the rest for Hindi).
     """
-    text = unicodedata.normalize("NFC", text)
-    text = _NEWLINES.sub("\n", text)
-    text = _drop_invisible(text)
+    if not already_nfc:
+        text = unicodedata.normalize("NFC", text)
+    # Checked in C, and true of most text: no control, format, private-use or unassigned
+    # character, and no whitespace but U+0020 and line feeds (every other space and line
+    # separator is non-printable), so only runs of spaces can need work below.
+    printable = text.replace("\n", "").isprintable()
+    if not printable:
+        text = _NEWLINES.sub("\n", text)
+        text = _drop_invisible(text)
     text = _repair_glued(text)
-    text = _SPACES.sub(" ", text)
+    if not printable or "  " in text:
+        text = _SPACES.sub(" ", text)
     lines = [line.strip() for line in text.split("\n")]
     text = _BLANK_LINES.sub("\n\n", "\n".join(lines))
     return text.strip()
 
 
 def _drop_invisible(text: str) -> str:
-    if text.replace("\n", "").isprintable():
-        # The common case, checked in C: no control, format, private-use or unassigned
-        # character, no tab and no space other than U+0020, so nothing would change.
-        return text
     out: list[str] = []
     last = len(text) - 1
     for i, ch in enumerate(text):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from bot.text.scripts import DEVANAGARI_CHARS
 from bot.text.stopwords import STOPWORDS
@@ -15,12 +16,20 @@ _WORD = re.compile(rf"[\w{DEVANAGARI_CHARS}]+")
 
 def words(text: str) -> list[str]:
     """The words of the text, case-folded, in order; dandas and punctuation separate them."""
+    return list(_words(text))
+
+
+@lru_cache(maxsize=8)
+def _words(text: str) -> tuple[str, ...]:
+    """Remembered for the last few texts: ingest asks for the words of each article twice
+    (language detection, then the SimHash), and splitting a long text costs more than the
+    lookup, which compares the very same string object."""
     text = text.replace("_", " ")
     folded = text.casefold()
     if len(folded) == len(text):
         # No character folded into several (ß, İ): folding first gives the same words.
-        return _WORD.findall(folded)
-    return [w.casefold() for w in _WORD.findall(text)]
+        return tuple(_WORD.findall(folded))
+    return tuple(w.casefold() for w in _WORD.findall(text))
 
 
 def content_words(text: str) -> list[str]:
