@@ -2,4 +2,6 @@
 
 from bot.cli.app import main
 
-main()
+if __name__ == "__main__":
+    # Guarded: parse workers import the main module, which must not start the bot again.
+    main()

@@ -163,6 +163,7 @@ def build_app(
     adapters: dict[str, ChatAdapter] | None = None,
 ) -> App:
     """Wire the whole application from settings; arguments replace single edges in tests."""
+    from bot.sources.parse_pool import ParsePool
     from bot.sources.reader import WebSourceReader
 
     engine = make_engine(settings.database_url)
@@ -173,7 +174,11 @@ def build_app(
         settings=settings,
         engine=engine,
         uow_factory=uow_factory,
-        reader=reader or WebSourceReader(allow_private_urls=settings.allow_private_urls),
+        reader=reader
+        or WebSourceReader(
+            allow_private_urls=settings.allow_private_urls,
+            parse_pool=ParsePool(settings.parse_workers),
+        ),
         summarizer=writers.summarizer,
         fallback=writers.fallback,
         composer=writers.composer,

@@ -101,6 +101,9 @@ class Settings(BaseSettings):
     source_adds_per_hour: int = Field(
         10, ge=1, validation_alias=AliasChoices("DIGESTBOT_SOURCE_ADDS_PER_HOUR")
     )
+    parse_workers: int | None = Field(
+        None, ge=0, le=64, validation_alias=AliasChoices("DIGESTBOT_PARSE_WORKERS")
+    )
     output_dir: Path = Field(Path("out"), validation_alias=AliasChoices("DIGESTBOT_OUTPUT_DIR"))
     ticks: str = Field("", validation_alias=AliasChoices("DIGESTBOT_TICKS"))
 

@@ -33,9 +33,21 @@ class Source:
     created_at: datetime | None = None
 
 
+@dataclass(frozen=True)
+class TextFingerprint:
+    """A cleaned text's exact content hash and its 64-bit SimHash (see bot.text.similarity)."""
+
+    content_hash: str
+    simhash: int
+
+
 @dataclass
 class FetchedArticle:
-    """One article as a source delivered it, cleaned, before it is stored or deduplicated."""
+    """One article as a source delivered it, cleaned, before it is stored or deduplicated.
+
+    `fingerprint` is filled in where the text was cleaned (a parse worker), so that ingest,
+    which stores on one thread, does not hash the text again; ingest computes it otherwise.
+    """
 
     url: str
     title: str
@@ -47,6 +59,7 @@ class FetchedArticle:
     image_url: str | None = None
     description: str | None = None
     tags: list[str] = field(default_factory=list)
+    fingerprint: TextFingerprint | None = None
 
 
 @dataclass

@@ -21,7 +21,7 @@ from bot.domain.sources import FetchedArticle, Source, SourceFetch
 from bot.services.notices import notify_admins
 from bot.sources.base import SourceReader
 from bot.sources.urls import canonicalize_url
-from bot.text.similarity import SimhashIndex, content_hash, is_near_duplicate, simhash
+from bot.text.similarity import SimhashIndex, content_hash, simhash
 
 log = logging.getLogger(__name__)
 
@@ -331,7 +331,11 @@ class _Store:
         self, source: Source, fetched: FetchedArticle, canonical: str, digest: str
     ) -> Article:
         """The article to store; `duplicate_of` names an earlier original it nearly copies."""
-        fingerprint = simhash(fetched.text, normalized=True)
+        fingerprint = (
+            fetched.fingerprint.simhash
+            if fetched.fingerprint is not None
+            else simhash(fetched.text, normalized=True)
+        )
         return Article(
             source_id=source.id,
             url=fetched.url,
@@ -361,13 +365,15 @@ class _Store:
         """
         originals: list[Article] = []
         copies: list[tuple[Article, Article]] = []
+        batch = SimhashIndex()
         for article in articles:
             twin = None
             if article.duplicate_of is None:
-                twin = next(
-                    (o for o in originals if is_near_duplicate(o.simhash, article.simhash)), None
-                )
+                position = batch.nearest(article.simhash)
+                twin = originals[position] if position is not None else None
             if twin is None:
+                if article.duplicate_of is None:
+                    batch.add(len(originals), article.simhash)
                 originals.append(article)
             else:
                 copies.append((article, twin))
@@ -389,9 +395,12 @@ class _Store:
 def _dedup_keys(fetched: FetchedArticle) -> tuple[str, str]:
     """(canonical URL, content hash): an article with either already stored is a duplicate.
 
-    Readers deliver cleaned text, which is normalized (see `SourceReader.read`).
+    Readers deliver cleaned text, which is normalized (see `SourceReader.read`), often with
+    its fingerprint already computed (`FetchedArticle.fingerprint`).
     """
     canonical = canonicalize_url(fetched.canonical_url or fetched.url)
+    if fetched.fingerprint is not None:
+        return canonical, fetched.fingerprint.content_hash
     return canonical, content_hash(fetched.text, normalized=True)
 
 

@@ -53,7 +53,9 @@ def parse_feed(
             "content-location": url,
         },
         sanitize_html=False,
-        resolve_relative_uris=True,
+        # Links inside item HTML are not needed: bodies become plain text. (Item links
+        # and enclosures are resolved against the feed URL all the same.)
+        resolve_relative_uris=False,
     )
     entries = [e for e in (_entry(raw) for raw in parsed.entries[:max_entries]) if e is not None]
     if not entries and (parsed.get("bozo") or not parsed.get("version")):

@@ -17,7 +17,7 @@ from bot.sources.charsets import decode_text
 from bot.sources.decompress import decompress_bounded
 from bot.sources.discovery import discover_feed_links
 from bot.sources.errors import DocumentError, NoFeedFoundError
-from bot.sources.feeds import FeedEntry, looks_like_feed, parse_feed
+from bot.sources.feeds import FeedEntry, looks_like_feed
 from bot.sources.htmltext import looks_like_html
 from bot.sources.http import HttpResponse, SafeHttpClient
 from bot.sources.local import (
@@ -30,6 +30,8 @@ from bot.sources.local import (
     read_local,
 )
 from bot.sources.pages import extract_page
+from bot.sources.parse_pool import ParsePool
+from bot.sources.parsing import ReadFeed, fingerprinted, read_feed, read_page
 from bot.sources.sitemaps import parse_sitemap
 
 log = logging.getLogger(__name__)
@@ -52,7 +54,11 @@ def guess_kind(location: str) -> SourceKind:
 
 
 class WebSourceReader:
-    """Reads sources through one `SafeHttpClient` (created here unless one is given)."""
+    """Reads sources through one `SafeHttpClient` (created here unless one is given).
+
+    Parsing and cleaning go through `parse_pool`: worker processes for big documents when
+    it has workers; without one, everything is parsed in this process.
+    """
 
     def __init__(
         self,
@@ -60,14 +66,17 @@ class WebSourceReader:
         allow_private_urls: bool = False,
         http: SafeHttpClient | None = None,
         max_items_per_feed: int = 50,
+        parse_pool: ParsePool | None = None,
     ) -> None:
         self._owns_http = http is None
         self._http = http or SafeHttpClient(allow_private=allow_private_urls)
         self._max_items = max_items_per_feed
         self._full_text_slots = asyncio.Semaphore(FULL_TEXT_CONCURRENCY)
+        self.parse_pool = parse_pool or ParsePool(workers=0)
 
     async def aclose(self) -> None:
-        """Close the HTTP client if this reader created it."""
+        """Stop the parse workers, and close the HTTP client if this reader created it."""
+        await self.parse_pool.aclose()
         if self._owns_http:
             await self._http.aclose()
 
@@ -123,8 +132,9 @@ class WebSourceReader:
         if looks_like_feed(text):
             raise _feed_not_article(location)
         if looks_like_html(text) or "html" in response.content_type:
-            article = await asyncio.to_thread(extract_page, text, url=response.final_url)
-            return with_language(article, "auto")
+            return await self.parse_pool.run(
+                len(text), read_page, text, url=response.final_url, lang_hint="auto"
+            )
         return article_from_text(text, url=response.final_url, lang_hint="auto")
 
     async def _read(self, source: Source, *, probing: bool) -> SourceFetch:
@@ -143,12 +153,15 @@ class WebSourceReader:
                 last_modified=response.last_modified or source.last_modified,
             )
         if source.kind == "page":
-            article = await asyncio.to_thread(
-                extract_page, response.body, url=response.final_url, charset=response.charset
+            article = await self.parse_pool.run(
+                len(response.body),
+                read_page,
+                response.body,
+                url=response.final_url,
+                charset=response.charset,
+                lang_hint=source.lang_hint,
             )
-            return self._fetched(
-                source, response, [with_language(article, source.lang_hint)], article.title
-            )
+            return self._fetched(source, response, [article], article.title)
         if source.kind == "sitemap":
             return await self._read_sitemap(source, response)
         return await self._read_feed(source, response, probing=probing)
@@ -166,13 +179,14 @@ class WebSourceReader:
                 )
             log.info("%s links to the feed %s", source.url, links[0])
             response = await self._http.get(links[0])
-        feed = parse_feed(
+        feed = await self._read_feed_bytes(
             response.body,
             url=response.final_url,
             charset=response.charset,
-            max_entries=self._max_items,
+            lang_hint=source.lang_hint,
+            full_text=not probing,
         )
-        articles = await self._articles(feed.entries, source.lang_hint, full_text=not probing)
+        articles = await self._finished(feed, source.lang_hint)
         fetch = self._fetched(source, response, articles, feed.title)
         if response.url != source.url:
             # The conditional headers belong to the linked feed, not to the page polled.
@@ -181,24 +195,43 @@ class WebSourceReader:
                 fetch.source_url = response.url
         return fetch
 
-    async def _articles(
-        self, entries: list[FeedEntry], lang_hint: LangHint, *, full_text: bool
-    ) -> list[FetchedArticle]:
-        async def one(entry: FeedEntry) -> FetchedArticle | None:
-            page = await self._full_page(entry.url) if full_text and entry.needs_full_text else None
-            return article_from_entry(entry, lang_hint=lang_hint, full_page=page)
+    async def _read_feed_bytes(
+        self, data: bytes, *, url: str, charset: str | None, lang_hint: LangHint, full_text: bool
+    ) -> ReadFeed:
+        return await self.parse_pool.run(
+            len(data),
+            read_feed,
+            data,
+            url=url,
+            charset=charset,
+            max_entries=self._max_items,
+            lang_hint=lang_hint,
+            expand_teasers=full_text,
+        )
 
-        results = await asyncio.gather(*(one(entry) for entry in entries))
+    async def _finished(self, feed: ReadFeed, lang_hint: LangHint) -> list[FetchedArticle]:
+        """The feed's articles, each teaser replaced by its full page when that is longer."""
+
+        async def one(item: FetchedArticle | FeedEntry) -> FetchedArticle | None:
+            if isinstance(item, FetchedArticle):
+                return item
+            page = await self._full_page(item.url) if _is_web_url(item.url) else None
+            article = article_from_entry(item, lang_hint=lang_hint, full_page=page)
+            return fingerprinted(article) if article is not None else None
+
+        results = await asyncio.gather(*(one(item) for item in feed.items))
         return [article for article in results if article is not None]
 
     async def _full_page(self, url: str) -> FetchedArticle | None:
-        if not url.startswith(("http://", "https://")):
-            return None
         async with self._full_text_slots:
             try:
                 response = await self._http.get(url, accept="text/html, */*;q=0.5")
-                return await asyncio.to_thread(
-                    extract_page, response.body, url=response.final_url, charset=response.charset
+                return await self.parse_pool.run(
+                    len(response.body),
+                    extract_page,
+                    response.body,
+                    url=response.final_url,
+                    charset=response.charset,
                 )
             except SourceError as exc:
                 log.info("keeping the teaser of %s: %s", url, exc)
@@ -213,11 +246,11 @@ class WebSourceReader:
             child = await self._http.get(child_url)
             entries += parse_sitemap(self._unzipped(child), url=child_url).entries
         entries.sort(key=lambda e: e.published_at or _EPOCH, reverse=True)
-        pages = [
+        pages: list[FetchedArticle | FeedEntry] = [
             FeedEntry(e.url, e.title or "", "", published_at=e.published_at, needs_full_text=True)
             for e in entries[: self._max_items]
         ]
-        articles = await self._articles(pages, source.lang_hint, full_text=True)
+        articles = await self._finished(ReadFeed(title=None, items=pages), source.lang_hint)
         if pages and not articles:
             raise DocumentError(
                 f"none of the {len(pages)} articles listed in {source.url} could be read; "
@@ -240,8 +273,14 @@ class WebSourceReader:
         path, data = await read_local(source.url)
         text = decode_text(data)
         if _is_feed_file(path, text):
-            feed = parse_feed(data, url=file_url(path), max_entries=self._max_items)
-            articles = await self._articles(feed.entries, source.lang_hint, full_text=not probing)
+            feed = await self._read_feed_bytes(
+                data,
+                url=file_url(path),
+                charset=None,
+                lang_hint=source.lang_hint,
+                full_text=not probing,
+            )
+            articles = await self._finished(feed, source.lang_hint)
             return SourceFetch(source.url, articles, feed.title or path.name, last_modified=stamp)
         article = await _file_article(path, text, source.lang_hint)
         return SourceFetch(source.url, [article], article.title or path.name, last_modified=stamp)
@@ -271,6 +310,10 @@ async def _file_article(path: Path, text: str, lang_hint: LangHint) -> FetchedAr
         article = await asyncio.to_thread(extract_page, text, url=url)
         return with_language(article, lang_hint)
     return article_from_text(text, url=url, lang_hint=lang_hint)
+
+
+def _is_web_url(url: str) -> bool:
+    return url.startswith(("http://", "https://"))
 
 
 def _feed_not_article(location: str) -> SourceError:

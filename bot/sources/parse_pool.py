@@ -1,0 +1,142 @@
+"""`ParsePool`: parsing and cleaning in worker processes, so a big ingest uses every core.
+
+The bot's own process fetches (asyncio) and stores (one writer); Python's GIL lets only
+one thread at a time parse XML or clean text, which made parsing the bottleneck of every
+large poll. Worker processes take that part. They are started on first use from a fork
+server that has imported the parsing code once, so each starts in milliseconds; a worker
+that dies (killed, out of memory) only costs a retry of its document in the bot's own
+process and a fresh pool for the next one.
+
+Small documents are parsed inline: shipping a few kilobytes to a worker and back costs a
+good part of what parsing them does, and a bot that polls small feeds never starts a
+worker at all.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import multiprocessing
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import ParamSpec, TypeVar
+
+log = logging.getLogger(__name__)
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+#: Documents smaller than this are parsed in the bot's own process.
+INLINE_BELOW_BYTES = 64 * 1024
+#: Workers started by default: one per core, at most this many (each holds its own
+#: interpreter and parsing libraries, about 40 MB).
+MAX_DEFAULT_WORKERS = 4
+#: What the fork server imports once, so that every worker starts with it loaded.
+_PRELOAD = ["bot.sources.parsing"]
+
+
+def default_workers() -> int:
+    """One worker per core available to this process, at most MAX_DEFAULT_WORKERS; none on
+    a single core, where a worker would only compete with the bot's own process."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    cores = cores or 1
+    return 0 if cores < 2 else min(cores, MAX_DEFAULT_WORKERS)
+
+
+class ParsePool:
+    """Runs CPU-bound parsing functions in up to `workers` processes (0: all inline)."""
+
+    def __init__(self, workers: int | None = None, *, inline_below: int = INLINE_BELOW_BYTES):
+        self.workers = default_workers() if workers is None else max(0, workers)
+        self.inline_below = inline_below
+        self._executor: ProcessPoolExecutor | None = None
+
+    @property
+    def started(self) -> bool:
+        """True while worker processes are running."""
+        return self._executor is not None
+
+    @property
+    def worker_pids(self) -> list[int]:
+        """The process ids of the running workers (for metrics and benchmarks)."""
+        processes = getattr(self._executor, "_processes", None) or {}
+        return sorted(processes)
+
+    async def start(self) -> None:
+        """Start every worker now rather than at the first big document, and wait until each
+        has answered once (a service does this at startup; a benchmark before timing)."""
+        if self.workers == 0:
+            return
+        executor = self._executor or self._start()
+        loop = asyncio.get_running_loop()
+        await asyncio.gather(
+            *(loop.run_in_executor(executor, os.getpid) for _ in range(self.workers))
+        )
+
+    def offloads(self, size: int) -> bool:
+        """Whether a document of `size` bytes goes to a worker."""
+        return self.workers > 0 and size >= self.inline_below
+
+    async def run(
+        self,
+        size: int,
+        func: Callable[P, T],
+        /,
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        """`func(*args, **kwargs)` for a document of `size` bytes, in a worker when it is
+        big enough, else in a thread of this process (keeping the event loop free).
+
+        `func` and its arguments must be picklable (module-level functions, plain data).
+        Exceptions `func` raises come back as they are.
+        """
+        call = functools.partial(func, *args, **kwargs)
+        if not self.offloads(size):
+            return await asyncio.to_thread(call)
+        loop = asyncio.get_running_loop()
+        for _ in range(2):
+            executor = self._executor or self._start()
+            try:
+                future = loop.run_in_executor(executor, call)
+            except BrokenProcessPool:
+                # A worker died since the last document: start a fresh pool and try again.
+                self._discard(executor)
+                continue
+            except (OSError, RuntimeError) as exc:
+                # Workers cannot be started here at all (a process limit, no /dev/shm, a
+                # main module that is not import-safe): parse in this process from now on.
+                log.error("cannot start parse workers (%s); parsing in the bot's own process", exc)
+                self.workers = 0
+                self._discard(executor)
+                break
+            try:
+                return await future
+            except BrokenProcessPool:
+                # The worker died on this document (killed, out of memory): parse it here
+                # once rather than feed it to a fresh pool that it might kill again.
+                log.warning("a parse worker died; parsing this document here, pool restarts")
+                self._discard(executor)
+                break
+        return await asyncio.to_thread(call)
+
+    async def aclose(self) -> None:
+        """Stop the workers (waiting for them to exit); a later `run` starts new ones."""
+        executor, self._executor = self._executor, None
+        if executor is not None:
+            await asyncio.to_thread(executor.shutdown, wait=True, cancel_futures=True)
+
+    def _start(self) -> ProcessPoolExecutor:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(_PRELOAD)
+        self._executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+        log.info("started %d parse workers", self.workers)
+        return self._executor
+
+    def _discard(self, executor: ProcessPoolExecutor) -> None:
+        if self._executor is executor:
+            self._executor = None
+        executor.shutdown(wait=False, cancel_futures=True)
