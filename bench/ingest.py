@@ -26,7 +26,7 @@ from html import escape
 from typing import Any
 
 from bench.databases import POSTGRES_URL, json_child, migrated_database, postgres_problem
-from bench.harness import Section, peak_rss_mb
+from bench.harness import Section, cpu_seconds, peak_rss_mb
 
 FEEDS, ITEMS = 200, 50
 #: PostgreSQL gets a quarter of the feeds, to keep the whole benchmark near five minutes.
@@ -139,10 +139,18 @@ def feed_server() -> Iterator[int]:
 # --- measurements (each in a fresh child process) ----------------------------------------
 
 
-async def _ingest(url: str, sources: Sequence[tuple[str, str | None]]) -> dict[str, float]:
-    """Add the sources, then time one `ingest_due` over all of them."""
+async def _ingest(
+    url: str, sources: Sequence[tuple[str, str | None]], *, start_workers: bool
+) -> dict[str, float]:
+    """Add the sources, then time one `ingest_due` over all of them.
+
+    With `start_workers` the parse workers are started before the clock starts, as a
+    running bot keeps them for its lifetime; otherwise they start only if a document is
+    big enough to need them. Their CPU time and peak memory are reported with the rest.
+    """
     from bot.domain.sources import Source
     from bot.services.ingest import ingest_due
+    from bot.sources.parse_pool import ParsePool
     from bot.sources.reader import WebSourceReader
     from storage.db import make_engine
     from storage.uow import make_uow_factory
@@ -155,11 +163,18 @@ async def _ingest(url: str, sources: Sequence[tuple[str, str | None]]) -> dict[s
             source.etag = etag
             await uow.sources.add(source)
         await uow.commit()
-    reader = WebSourceReader(allow_private_urls=True)
+    pool = ParsePool()
+    reader = WebSourceReader(allow_private_urls=True, parse_pool=pool)
+    if start_workers:
+        await pool.start()
+    before = {pid: cpu_seconds(pid) for pid in pool.worker_pids}
     now = datetime.now(UTC)
     cpu, wall = time.process_time(), time.perf_counter()
     reports = await ingest_due(uow_factory, reader, now=now)
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    workers = pool.worker_pids
+    worker_cpu = sum(cpu_seconds(pid) - before.get(pid, 0.0) for pid in workers)
+    worker_rss = [peak_rss_mb(pid) for pid in workers]
     await reader.aclose()
     await engine.dispose()
     failed = [r.error for r in reports if r.error]
@@ -168,6 +183,11 @@ async def _ingest(url: str, sources: Sequence[tuple[str, str | None]]) -> dict[s
     return {
         "wall": wall,
         "cpu": cpu,
+        "worker_cpu": worker_cpu,
+        "workers": len(workers),
+        "pool_size": pool.workers,
+        "worker_peak_rss_mb": max(worker_rss, default=0.0),
+        "workers_rss_mb": sum(worker_rss),
         "sources": len(reports),
         "new": sum(r.new for r in reports),
         "not_modified": sum(r.not_modified for r in reports),
@@ -178,13 +198,13 @@ async def _ingest(url: str, sources: Sequence[tuple[str, str | None]]) -> dict[s
 def measure_throughput(kind: str, port: int, feeds: int) -> dict[str, float]:
     urls = [(f"http://127.0.0.1:{port}/big/{n}.xml", None) for n in range(feeds)]
     with migrated_database(kind) as url:
-        return asyncio.run(_ingest(url, urls))
+        return asyncio.run(_ingest(url, urls, start_workers=True))
 
 
 def measure_steady(kind: str, port: int) -> dict[str, float]:
     urls = [(f"http://127.0.0.1:{port}/small/{n}.xml", '"v1"') for n in range(STEADY_FEEDS)]
     with migrated_database(kind) as url:
-        return asyncio.run(_ingest(url, urls))
+        return asyncio.run(_ingest(url, urls, start_workers=False))
 
 
 def measure_bare_parse(port: int) -> dict[str, float]:
@@ -230,9 +250,11 @@ def _throughput_section(
             f"`ingest_due` into {kind} ({r['sources']:.0f} feeds)",
             f"{r['new']:.0f}",
             f"{r['wall']:.1f} s",
-            f"{r['cpu'] / r['new'] * 1000:.1f} ms",
+            f"{(r['cpu'] + r['worker_cpu']) / r['new'] * 1000:.2f} ms "
+            f"({r['cpu'] / r['new'] * 1000:.2f} + {r['worker_cpu'] / r['new'] * 1000:.2f})",
             f"{r['new'] / r['wall']:.0f}",
-            f"{r['wall'] / r['new'] / floor:.1f}x",
+            f"{r['wall'] / r['new'] / floor:.2f}x",
+            f"{r['peak_rss_mb']:.0f} + {r['workers']:.0f} x {r['worker_peak_rss_mb']:.0f} MiB",
         ]
         for kind, r in ingested.items()
     ]
@@ -241,33 +263,56 @@ def _throughput_section(
             "floor: `feedparser.parse` over the same bytes",
             f"{bare['new']:.0f}",
             f"{bare['wall']:.1f} s",
-            f"{bare['cpu'] / bare['new'] * 1000:.1f} ms",
+            f"{bare['cpu'] / bare['new'] * 1000:.2f} ms",
             f"{bare['new'] / bare['wall']:.0f}",
-            "1.0x",
+            "1.00x",
+            "",
         ]
     )
+    sqlite = ingested.get("sqlite")
+    ratio = sqlite["wall"] / sqlite["new"] / floor if sqlite else float("nan")
+    verdict = "met" if ratio <= GOAL_RATIO else "not met"
     notes = [
         f"Feeds of {ITEMS} full-text items (half Hindi, half English, about 300 words each) "
         "served by an aiohttp server in its own process on 127.0.0.1; every figure comes from "
         "a fresh child process running `ingest_due` with the real `WebSourceReader` "
-        "(fetch, parse, clean, detect language, deduplicate, store, index for search).",
+        "(fetch, parse, clean, detect language, fingerprint, deduplicate, store, index for "
+        "search).",
+        "Parsing and cleaning run in the reader's parse workers (`DIGESTBOT_PARSE_WORKERS`, "
+        "by default one per core: 2 here), started before the clock starts as a running bot "
+        "keeps them; fetching and storing stay in the bot's process. CPU per item is the bot's "
+        "process (its threads included) plus the workers; memory is the bot's peak RSS plus "
+        "each worker's.",
+        "The floor is one process on one core; the ingest uses both cores, which is what "
+        "the workers are for.",
         f"PostgreSQL ingests {PG_FEEDS} of the {FEEDS} feeds to keep the benchmark near five "
-        "minutes; the ratio is per item, so the rows compare.",
-        f"Goal: within {GOAL_RATIO}x of the bare parse (not met; see the cost per item).",
+        "minutes; the ratio is per item, so the rows compare. The PostgreSQL server shares "
+        "the same two cores.",
+        f"Goal: within {GOAL_RATIO}x of the bare parse ({verdict} on SQLite: {ratio:.2f}x).",
     ]
     if pg_problem:
         notes.append(f"PostgreSQL skipped: {POSTGRES_URL} unreachable ({pg_problem}).")
     return Section(
         title="Ingest throughput (issue 3)",
         command="`make bench` (bench/ingest.py)",
-        header=["what", "items", "wall time", "CPU per item", "items/s", "vs. bare parse"],
+        header=[
+            "what",
+            "items",
+            "wall time",
+            "CPU per item (bot + workers)",
+            "items/s",
+            "vs. bare parse",
+            "peak RSS",
+        ],
         rows=rows,
         notes=notes,
     )
 
 
 def _steady_section(r: dict[str, Any]) -> Section:
-    share = r["cpu"] / 600
+    cpu = r["cpu"] + r["worker_cpu"]
+    rss = r["peak_rss_mb"] + r["workers_rss_mb"]
+    share = cpu / 600
     return Section(
         title="Steady-state polling (issue 3)",
         command="`make bench` (bench/ingest.py)",
@@ -276,11 +321,10 @@ def _steady_section(r: dict[str, Any]) -> Section:
             [
                 f"{r['sources']:,.0f} feeds into SQLite",
                 f"{r['not_modified']:,.0f}",
-                f"{r['cpu']:.1f} s",
+                f"{cpu:.1f} s",
                 f"{r['wall']:.1f} s",
                 f"{share:.1%} (goal {GOAL_CPU_SHARE:.0%}: {share / GOAL_CPU_SHARE:.2f}x)",
-                f"{r['peak_rss_mb']:.0f} MiB (goal {GOAL_RSS_MB}: "
-                f"{r['peak_rss_mb'] / GOAL_RSS_MB:.2f}x)",
+                f"{rss:.0f} MiB (goal {GOAL_RSS_MB}: {rss / GOAL_RSS_MB:.2f}x)",
             ]
         ],
         notes=[
@@ -288,7 +332,9 @@ def _steady_section(r: dict[str, Any]) -> Section:
             f"minutes: {CHANGED_SHARE:.0%} changed (3 new items each), the rest answer 304.",
             "The best-known peer reports 6,000 feeds on one core at about 350 MB.",
             "Peak RSS is the whole ingesting process: interpreter, imports, migrations, the "
-            "10,000 sources loaded and the run.",
+            "10,000 sources loaded and the run. The changed feeds are small (under 64 KiB), "
+            f"so they are parsed in the bot's own process: {r['workers']:.0f} parse workers "
+            "were started (any would be counted in CPU and memory).",
         ],
     )
 
