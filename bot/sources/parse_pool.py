@@ -15,13 +15,16 @@ worker at all.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.connection import Connection
 from typing import ParamSpec, TypeVar
 
 log = logging.getLogger(__name__)
@@ -53,6 +56,8 @@ class ParsePool:
         self.workers = default_workers() if workers is None else max(0, workers)
         self.inline_below = inline_below
         self._executor: ProcessPoolExecutor | None = None
+        #: The write end of the workers' lifeline (see `_exit_with_the_bot`).
+        self._lifeline: Connection | None = None
 
     @property
     def started(self) -> bool:
@@ -128,15 +133,44 @@ class ParsePool:
         executor, self._executor = self._executor, None
         if executor is not None:
             await asyncio.to_thread(executor.shutdown, wait=True, cancel_futures=True)
+        self._cut_lifeline()
 
     def _start(self) -> ProcessPoolExecutor:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(_PRELOAD)
-        self._executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+        lifeline, self._lifeline = context.Pipe(duplex=False)
+        self._executor = ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=context,
+            initializer=_exit_with_the_bot,
+            initargs=(lifeline,),
+        )
         log.info("started %d parse workers", self.workers)
         return self._executor
 
     def _discard(self, executor: ProcessPoolExecutor) -> None:
         if self._executor is executor:
             self._executor = None
+            self._cut_lifeline()
         executor.shutdown(wait=False, cancel_futures=True)
+
+    def _cut_lifeline(self) -> None:
+        lifeline, self._lifeline = self._lifeline, None
+        if lifeline is not None:
+            lifeline.close()
+
+
+def _exit_with_the_bot(lifeline: Connection) -> None:
+    """Run in each worker as it starts: exit as soon as the bot's process is gone.
+
+    Only the bot's process holds the other end of `lifeline`; when it dies, even by
+    `kill -9`, the read here ends and the worker exits. Without this an idle worker would
+    wait for work forever, and keep its fork server alive with it.
+    """
+
+    def watch() -> None:
+        with contextlib.suppress(EOFError, OSError):
+            lifeline.recv()
+        os._exit(0)
+
+    threading.Thread(target=watch, name="parse-worker-lifeline", daemon=True).start()

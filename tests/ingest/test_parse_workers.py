@@ -8,6 +8,9 @@ import multiprocessing.context
 import os
 import random
 import signal
+import subprocess
+import sys
+import time
 from collections.abc import AsyncIterator
 
 import pytest
@@ -178,3 +181,43 @@ async def test_when_workers_cannot_start_documents_are_parsed_here(
     assert fetch.error is None and len(fetch.articles) == 40
     assert reader.parse_pool.workers == 0 and not reader.parse_pool.started
     assert "cannot start parse workers" in caplog.text
+
+
+_BOT_WITH_WORKERS = """
+import asyncio, sys
+from bot.sources.parse_pool import ParsePool
+
+async def main():
+    pool = ParsePool(2)
+    await pool.start()
+    print(" ".join(map(str, pool.worker_pids)), flush=True)
+    await asyncio.sleep(60)
+
+asyncio.run(main())
+"""
+
+
+def test_workers_exit_when_the_bot_is_killed() -> None:
+    bot = subprocess.Popen(
+        [sys.executable, "-c", _BOT_WITH_WORKERS], stdout=subprocess.PIPE, text=True
+    )
+    assert bot.stdout is not None
+    workers = [int(pid) for pid in bot.stdout.readline().split()]
+    assert len(workers) == 2 and all(_alive(pid) for pid in workers)
+
+    bot.kill()  # SIGKILL: nothing in the bot runs to stop them
+    bot.wait()
+
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in workers)
+
+
+def _alive(pid: int) -> bool:
+    """True while `pid` runs (a zombie waiting for its parent counts as gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
