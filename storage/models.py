@@ -89,6 +89,7 @@ class ArticleRow(Base):
     """A cleaned article; `duplicate_of` points a near-copy at its original."""
 
     __tablename__ = "articles"
+    __table_args__ = (Index("ix_articles_source_id_id", "source_id", "id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="SET NULL"))

@@ -90,6 +90,9 @@ class ArticleRepository(Protocol):
     ) -> tuple[set[str], set[str]]:
         """(stored canonical URLs, stored content hashes) among those given, in few queries."""
 
+    async def recent_urls(self, source_id: int, *, limit: int) -> frozenset[str]:
+        """Canonical URLs of the `limit` newest articles stored from this source."""
+
     async def simhashes_since(self, since: datetime) -> list[tuple[int, int]]:
         """(id, simhash) of original articles fetched since `since`, for near-duplicate checks."""
 

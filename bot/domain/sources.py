@@ -73,3 +73,5 @@ class SourceFetch:
     etag: str | None = None
     last_modified: str | None = None
     error: str | None = None
+    #: Items left unread because their canonical URL was already stored (see `KnownUrls`).
+    known: int = 0

@@ -19,7 +19,7 @@ from bot.domain.articles import Article
 from bot.domain.repositories import UnitOfWork, UnitOfWorkFactory
 from bot.domain.sources import FetchedArticle, Source, SourceFetch
 from bot.services.notices import notify_admins
-from bot.sources.base import SourceReader
+from bot.sources.base import KnownUrls, SourceReader
 from bot.sources.urls import canonicalize_url
 from bot.text.similarity import SimhashIndex, content_hash, simhash
 
@@ -40,6 +40,8 @@ HEALTH_BATCH = 100
 SOURCE_LEASE = timedelta(minutes=5)
 #: Due sources claimed at once, per fetch slot.
 CLAIM_BATCH_FACTOR = 4
+#: A poll skips the items among this many newest articles of the source (see `known_urls`).
+KNOWN_URLS = 500
 
 #: Told when a source is paused, with the error that paused it (see `admin_pause_notice`).
 PausedHook = Callable[[Source, str], Awaitable[None]]
@@ -98,7 +100,7 @@ async def ingest_due(
     async def worker() -> None:
         while (taken := await sources.next()) is not None:
             position, source = taken
-            fetch = await _read(reader, source)
+            fetch = await _read(reader, source, store.known_urls(source))
             report = await store.save(source, fetch)
             reports[position] = report
             if on_progress is not None:
@@ -244,6 +246,19 @@ class _Store:
                 )
                 return await self._save_failure(source, error)
 
+    def known_urls(self, source: Source) -> KnownUrls:
+        """What the reader asks for once `source` has items to read: the canonical URLs of
+        the source's newest stored articles (a feed lists at most a few dozen items, so
+        the newest KNOWN_URLS of them cover every item it can still list)."""
+
+        async def known() -> frozenset[str]:
+            if source.id is None:
+                return frozenset()
+            async with self._uow_factory() as uow:
+                return await uow.articles.recent_urls(source.id, limit=KNOWN_URLS)
+
+        return known
+
     async def flush(self) -> None:
         """Write the health of every source saved since the last flush."""
         async with self._lock:
@@ -258,6 +273,7 @@ class _Store:
             log.warning("source %s (%s) failed: %s", source.id, source.name, fetch.error)
         else:
             report.not_modified = fetch.not_modified
+            report.duplicates = fetch.known
             _record_success(source, fetch, self._now)
         self._health.append((source, fetch.error if report.paused else None))
         return report
@@ -282,6 +298,7 @@ class _Store:
         assert source.id is not None
         report = IngestReport(source_id=source.id, source_name=source.name)
         report.not_modified = fetch.not_modified
+        report.duplicates = fetch.known
         async with self._uow_factory() as uow:
             keys = [_dedup_keys(fetched) for fetched in fetch.articles]
             seen_urls, seen_hashes = await uow.articles.stored_keys(
@@ -404,10 +421,10 @@ def _dedup_keys(fetched: FetchedArticle) -> tuple[str, str]:
     return canonical, content_hash(fetched.text, normalized=True)
 
 
-async def _read(reader: SourceReader, source: Source) -> SourceFetch:
+async def _read(reader: SourceReader, source: Source, known_urls: KnownUrls) -> SourceFetch:
     """The reader's result; a reader that breaks its never-raise promise becomes an error."""
     try:
-        return await reader.read(source)
+        return await reader.read(source, known_urls=known_urls)
     except Exception as exc:
         log.exception("reading source %s (%s) raised", source.id, source.url)
         return SourceFetch(

@@ -14,6 +14,7 @@ from bot.domain.sources import FetchedArticle, LangHint, TextFingerprint
 from bot.sources.articles import article_from_entry, with_language
 from bot.sources.feeds import FeedEntry, parse_feed
 from bot.sources.pages import extract_page
+from bot.sources.urls import canonicalize_url
 from bot.text.similarity import content_hash, simhash
 
 _WEB = ("http://", "https://")
@@ -26,6 +27,8 @@ class ReadFeed:
 
     title: str | None
     items: list[FetchedArticle | FeedEntry]
+    #: Entries skipped because their canonical URL was known (already stored).
+    known: int = 0
 
 
 def read_feed(
@@ -36,17 +39,22 @@ def read_feed(
     max_entries: int,
     lang_hint: LangHint,
     expand_teasers: bool,
+    known: frozenset[str] = frozenset(),
 ) -> ReadFeed:
-    """Parse feed bytes and clean every entry; teasers are left for the caller when
-    `expand_teasers` (it fetches their pages). Raises DocumentError for a bad feed."""
+    """Parse feed bytes and clean every entry whose canonical URL is not in `known`;
+    teasers are left for the caller when `expand_teasers` (it fetches their pages).
+    Raises DocumentError for a bad feed."""
     feed = parse_feed(data, url=url, charset=charset, max_entries=max_entries)
     items: list[FetchedArticle | FeedEntry] = []
+    skipped = 0
     for entry in feed.entries:
-        if expand_teasers and entry.needs_full_text and entry.url.startswith(_WEB):
+        if known and canonicalize_url(entry.url) in known:
+            skipped += 1
+        elif expand_teasers and entry.needs_full_text and entry.url.startswith(_WEB):
             items.append(entry)
         elif (article := article_from_entry(entry, lang_hint=lang_hint)) is not None:
             items.append(fingerprinted(article))
-    return ReadFeed(title=feed.title, items=items)
+    return ReadFeed(title=feed.title, items=items, known=skipped)
 
 
 def read_page(

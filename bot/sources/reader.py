@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from bot.domain.sources import FetchedArticle, LangHint, Source, SourceFetch, SourceKind
 from bot.errors import SourceError
 from bot.sources.articles import article_from_entry, article_from_text, with_language
+from bot.sources.base import KnownUrls
 from bot.sources.charsets import decode_text
 from bot.sources.decompress import decompress_bounded
 from bot.sources.discovery import discover_feed_links
@@ -33,6 +34,7 @@ from bot.sources.pages import extract_page
 from bot.sources.parse_pool import ParsePool
 from bot.sources.parsing import ReadFeed, fingerprinted, read_feed, read_page
 from bot.sources.sitemaps import parse_sitemap
+from bot.sources.urls import canonicalize_url
 
 log = logging.getLogger(__name__)
 
@@ -80,9 +82,10 @@ class WebSourceReader:
         if self._owns_http:
             await self._http.aclose()
 
-    async def read(self, source: Source) -> SourceFetch:
-        """Poll `source` once (conditional GET for web sources, mtime for files)."""
-        return await self._reported(source, probing=False)
+    async def read(self, source: Source, *, known_urls: KnownUrls | None = None) -> SourceFetch:
+        """Poll `source` once (conditional GET for web sources, mtime for files); items whose
+        canonical URL `known_urls` names are skipped before they are cleaned or fetched."""
+        return await self._reported(source, probing=False, known_urls=known_urls)
 
     async def probe(self, location: str, *, allow_files: bool = False) -> SourceFetch:
         """What adding `location` would give: title, items and their language.
@@ -104,9 +107,11 @@ class WebSourceReader:
             location = f"https://{location}"
         return await self._reported(Source(url=location, name=location, kind=kind), probing=True)
 
-    async def _reported(self, source: Source, *, probing: bool) -> SourceFetch:
+    async def _reported(
+        self, source: Source, *, probing: bool, known_urls: KnownUrls | None = None
+    ) -> SourceFetch:
         try:
-            return await self._read(source, probing=probing)
+            return await self._read(source, probing=probing, known_urls=known_urls)
         except SourceError as exc:
             return SourceFetch(source_url=source.url, error=_one_line(str(exc)))
         except Exception as exc:
@@ -137,9 +142,11 @@ class WebSourceReader:
             )
         return article_from_text(text, url=response.final_url, lang_hint="auto")
 
-    async def _read(self, source: Source, *, probing: bool) -> SourceFetch:
+    async def _read(
+        self, source: Source, *, probing: bool, known_urls: KnownUrls | None
+    ) -> SourceFetch:
         if source.kind == "file":
-            return await self._read_file(source, probing=probing)
+            return await self._read_file(source, probing=probing, known_urls=known_urls)
         response = await self._http.get(
             source.url,
             etag=None if probing else source.etag,
@@ -163,11 +170,16 @@ class WebSourceReader:
             )
             return self._fetched(source, response, [article], article.title)
         if source.kind == "sitemap":
-            return await self._read_sitemap(source, response)
-        return await self._read_feed(source, response, probing=probing)
+            return await self._read_sitemap(source, response, known=await _known(known_urls))
+        return await self._read_feed(source, response, probing=probing, known_urls=known_urls)
 
     async def _read_feed(
-        self, source: Source, response: HttpResponse, *, probing: bool
+        self,
+        source: Source,
+        response: HttpResponse,
+        *,
+        probing: bool,
+        known_urls: KnownUrls | None,
     ) -> SourceFetch:
         text = response.text
         if not looks_like_feed(text) and looks_like_html(text):
@@ -185,9 +197,11 @@ class WebSourceReader:
             charset=response.charset,
             lang_hint=source.lang_hint,
             full_text=not probing,
+            known=await _known(known_urls),
         )
         articles = await self._finished(feed, source.lang_hint)
         fetch = self._fetched(source, response, articles, feed.title)
+        fetch.known = feed.known
         if response.url != source.url:
             # The conditional headers belong to the linked feed, not to the page polled.
             fetch.etag = fetch.last_modified = None
@@ -196,7 +210,14 @@ class WebSourceReader:
         return fetch
 
     async def _read_feed_bytes(
-        self, data: bytes, *, url: str, charset: str | None, lang_hint: LangHint, full_text: bool
+        self,
+        data: bytes,
+        *,
+        url: str,
+        charset: str | None,
+        lang_hint: LangHint,
+        full_text: bool,
+        known: frozenset[str],
     ) -> ReadFeed:
         return await self.parse_pool.run(
             len(data),
@@ -207,6 +228,7 @@ class WebSourceReader:
             max_entries=self._max_items,
             lang_hint=lang_hint,
             expand_teasers=full_text,
+            known=known,
         )
 
     async def _finished(self, feed: ReadFeed, lang_hint: LangHint) -> list[FetchedArticle]:
@@ -237,7 +259,9 @@ class WebSourceReader:
                 log.info("keeping the teaser of %s: %s", url, exc)
                 return None
 
-    async def _read_sitemap(self, source: Source, response: HttpResponse) -> SourceFetch:
+    async def _read_sitemap(
+        self, source: Source, response: HttpResponse, *, known: frozenset[str]
+    ) -> SourceFetch:
         sitemap = parse_sitemap(
             self._unzipped(response), url=source.url, max_entries=self._max_items
         )
@@ -246,9 +270,11 @@ class WebSourceReader:
             child = await self._http.get(child_url)
             entries += parse_sitemap(self._unzipped(child), url=child_url).entries
         entries.sort(key=lambda e: e.published_at or _EPOCH, reverse=True)
+        listed = entries[: self._max_items]
         pages: list[FetchedArticle | FeedEntry] = [
             FeedEntry(e.url, e.title or "", "", published_at=e.published_at, needs_full_text=True)
-            for e in entries[: self._max_items]
+            for e in listed
+            if canonicalize_url(e.url) not in known
         ]
         articles = await self._finished(ReadFeed(title=None, items=pages), source.lang_hint)
         if pages and not articles:
@@ -256,7 +282,9 @@ class WebSourceReader:
                 f"none of the {len(pages)} articles listed in {source.url} could be read; "
                 "try the site's feed instead"
             )
-        return self._fetched(source, response, articles, urlsplit(source.url).hostname)
+        fetch = self._fetched(source, response, articles, urlsplit(source.url).hostname)
+        fetch.known = len(listed) - len(pages)
+        return fetch
 
     def _unzipped(self, response: HttpResponse) -> bytes:
         if response.body.startswith(b"\x1f\x8b"):
@@ -265,7 +293,9 @@ class WebSourceReader:
             )
         return response.body
 
-    async def _read_file(self, source: Source, *, probing: bool) -> SourceFetch:
+    async def _read_file(
+        self, source: Source, *, probing: bool, known_urls: KnownUrls | None
+    ) -> SourceFetch:
         path = local_path(source.url)
         stamp = modified_stamp(path) if path.is_file() else None
         if not probing and stamp is not None and stamp == source.last_modified:
@@ -279,9 +309,16 @@ class WebSourceReader:
                 charset=None,
                 lang_hint=source.lang_hint,
                 full_text=not probing,
+                known=await _known(known_urls),
             )
             articles = await self._finished(feed, source.lang_hint)
-            return SourceFetch(source.url, articles, feed.title or path.name, last_modified=stamp)
+            return SourceFetch(
+                source.url,
+                articles,
+                feed.title or path.name,
+                last_modified=stamp,
+                known=feed.known,
+            )
         article = await _file_article(path, text, source.lang_hint)
         return SourceFetch(source.url, [article], article.title or path.name, last_modified=stamp)
 
@@ -310,6 +347,10 @@ async def _file_article(path: Path, text: str, lang_hint: LangHint) -> FetchedAr
         article = await asyncio.to_thread(extract_page, text, url=url)
         return with_language(article, lang_hint)
     return article_from_text(text, url=url, lang_hint=lang_hint)
+
+
+async def _known(known_urls: KnownUrls | None) -> frozenset[str]:
+    return await known_urls() if known_urls is not None else frozenset()
 
 
 def _is_web_url(url: str) -> bool:

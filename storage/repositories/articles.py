@@ -123,6 +123,17 @@ class SqlArticleRepository:
             )
         return urls, hashes
 
+    async def recent_urls(self, source_id: int, *, limit: int) -> frozenset[str]:
+        """Canonical URLs of the `limit` newest articles stored from this source (an index
+        on (source_id, id) serves it)."""
+        urls = await self._session.scalars(
+            select(ArticleRow.canonical_url)
+            .where(ArticleRow.source_id == source_id)
+            .order_by(ArticleRow.id.desc())
+            .limit(limit)
+        )
+        return frozenset(urls)
+
     async def simhashes_since(self, since: datetime) -> list[tuple[int, int]]:
         """(id, simhash) of original articles fetched since `since`, oldest first."""
         result = await self._session.execute(

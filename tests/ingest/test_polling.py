@@ -6,6 +6,7 @@ from bot.demo_data import SAMPLE_FEED
 from bot.domain.repositories import UnitOfWorkFactory
 from bot.domain.sources import FetchedArticle, Source, SourceFetch
 from bot.services.ingest import HEALTH_BATCH, ingest_due
+from bot.sources.base import KnownUrls
 from bot.sources.reader import WebSourceReader
 from bot.text.normalize import normalize_text
 from bot.text.similarity import content_hash
@@ -32,7 +33,7 @@ async def test_every_failed_poll_of_a_large_run_is_recorded(
 class BrokenReader(WebSourceReader):
     """A reader that breaks its promise never to raise."""
 
-    async def read(self, source: Source) -> SourceFetch:
+    async def read(self, source: Source, *, known_urls: KnownUrls | None = None) -> SourceFetch:
         raise RuntimeError("bug in a parser")
 
 

@@ -25,6 +25,7 @@ from bot.llm.prompts import PromptStore
 from bot.llm.wiring import token_budget, usage_recorder
 from bot.services.ingest import ingest_due
 from bot.services.publish import DigestMaker
+from bot.sources.base import KnownUrls
 from bot.sources.reader import WebSourceReader
 from bot.summarize.llm import LLMSummarizer
 from bot.summarize.offline import ExtractiveSummarizer
@@ -66,7 +67,7 @@ class ReplayReader:
     def __init__(self, fetch: SourceFetch) -> None:
         self._fetch = fetch
 
-    async def read(self, source: Source) -> SourceFetch:
+    async def read(self, source: Source, *, known_urls: KnownUrls | None = None) -> SourceFetch:
         return self._fetch
 
     async def extract(self, location: str) -> FetchedArticle:
