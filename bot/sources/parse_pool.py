@@ -34,6 +34,9 @@ T = TypeVar("T")
 
 #: Documents smaller than this are parsed in the bot's own process.
 INLINE_BELOW_BYTES = 64 * 1024
+#: Workers start once this much has been parsed here from big documents: starting them
+#: costs about half a second, which a one-shot command reading a few feeds never earns back.
+START_AFTER_BYTES = 1024 * 1024
 #: Workers started by default: one per core, at most this many (each holds its own
 #: interpreter and parsing libraries, about 40 MB).
 MAX_DEFAULT_WORKERS = 4
@@ -52,9 +55,18 @@ def default_workers() -> int:
 class ParsePool:
     """Runs CPU-bound parsing functions in up to `workers` processes (0: all inline)."""
 
-    def __init__(self, workers: int | None = None, *, inline_below: int = INLINE_BELOW_BYTES):
+    def __init__(
+        self,
+        workers: int | None = None,
+        *,
+        inline_below: int = INLINE_BELOW_BYTES,
+        start_after: int = START_AFTER_BYTES,
+    ):
         self.workers = default_workers() if workers is None else max(0, workers)
         self.inline_below = inline_below
+        self.start_after = start_after
+        #: Bytes of big documents parsed here while no worker ran (see START_AFTER_BYTES).
+        self._parsed_here = 0
         self._executor: ProcessPoolExecutor | None = None
         #: The write end of the workers' lifeline (see `_exit_with_the_bot`).
         self._lifeline: Connection | None = None
@@ -82,8 +94,11 @@ class ParsePool:
         )
 
     def offloads(self, size: int) -> bool:
-        """Whether a document of `size` bytes goes to a worker."""
-        return self.workers > 0 and size >= self.inline_below
+        """Whether a document of `size` bytes goes to a worker: a big one does, once workers
+        run or enough big documents were parsed here to be worth starting them."""
+        if self.workers == 0 or size < self.inline_below:
+            return False
+        return self._executor is not None or self._parsed_here >= self.start_after
 
     async def run(
         self,
@@ -101,6 +116,8 @@ class ParsePool:
         """
         call = functools.partial(func, *args, **kwargs)
         if not self.offloads(size):
+            if size >= self.inline_below:
+                self._parsed_here += size
             return await asyncio.to_thread(call)
         loop = asyncio.get_running_loop()
         for _ in range(2):

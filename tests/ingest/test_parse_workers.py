@@ -75,7 +75,7 @@ BIG_FEED = rss("Big feed", ITEMS)
 
 @pytest.fixture
 async def pool_reader() -> AsyncIterator[WebSourceReader]:
-    reader = WebSourceReader(allow_private_urls=True, parse_pool=ParsePool(2))
+    reader = WebSourceReader(allow_private_urls=True, parse_pool=ParsePool(2, start_after=0))
     yield reader
     await reader.aclose()
 
@@ -115,6 +115,24 @@ async def test_small_feeds_are_parsed_here_without_starting_a_worker(
 
     assert len(fetch.articles) == 3
     assert not pool_reader.parse_pool.started
+
+
+async def test_workers_start_only_once_enough_big_documents_were_parsed_here(
+    server: FakeWebServer,
+) -> None:
+    server.serve("/big.xml", BIG_FEED, content_type=RSS)
+    size = len(BIG_FEED.encode())
+    reader = WebSourceReader(allow_private_urls=True, parse_pool=ParsePool(2, start_after=2 * size))
+    source = Source(url=server.url("/big.xml"), name="big")
+
+    started = []
+    for _ in range(3):
+        fetch = await reader.read(source)
+        assert len(fetch.articles) == 40
+        started.append(reader.parse_pool.started)
+    await reader.aclose()
+
+    assert started == [False, False, True]
 
 
 async def test_ingest_through_workers_stores_every_article_once(
@@ -172,7 +190,7 @@ async def test_when_workers_cannot_start_documents_are_parsed_here(
 
     monkeypatch.setattr(multiprocessing.context.ForkServerProcess, "_Popen", refuse)
     server.serve("/big.xml", BIG_FEED, content_type=RSS)
-    reader = WebSourceReader(allow_private_urls=True, parse_pool=ParsePool(2))
+    reader = WebSourceReader(allow_private_urls=True, parse_pool=ParsePool(2, start_after=0))
 
     with caplog.at_level(logging.ERROR, logger="bot.sources.parse_pool"):
         fetch = await reader.read(Source(url=server.url("/big.xml"), name="big"))
