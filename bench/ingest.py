@@ -33,6 +33,8 @@ FEEDS, ITEMS = 200, 50
 PG_FEEDS = 50
 STEADY_FEEDS, CHANGED_SHARE = 10_000, 0.02
 GOAL_RATIO, GOAL_CPU_SHARE, GOAL_RSS_MB = 1.5, 0.25, 200
+#: Alternating runs of the bare parse and the SQLite ingest; the fastest of each counts.
+ROUNDS = 3
 _VOCABULARY_EN = (
     "government market monsoon rainfall cricket series investors model open source startup "
     "budget election court ruling farmers prices growth report minister state city river "
@@ -223,26 +225,39 @@ def measure_bare_parse(port: int) -> dict[str, float]:
 
 
 def run() -> list[Section]:
+    """Bare parse and SQLite ingest alternate ROUNDS times and the fastest of each counts:
+    on a shared machine either can land on a slow moment, and the ratio should not."""
     pg_problem = postgres_problem()
-    kinds = ["sqlite"] if pg_problem else ["sqlite", "postgres"]
     with feed_server() as port:
-        bare = json_child("bench.ingest", "bare", str(port))
-        ingested = {
-            kind: json_child(
-                "bench.ingest",
-                "throughput",
-                kind,
-                str(port),
-                str(FEEDS if kind == "sqlite" else PG_FEEDS),
+        bares, sqlites = [], []
+        for _ in range(ROUNDS):
+            bares.append(json_child("bench.ingest", "bare", str(port)))
+            sqlites.append(
+                json_child("bench.ingest", "throughput", "sqlite", str(port), str(FEEDS))
             )
-            for kind in kinds
-        }
+        ingested = {"sqlite": min(sqlites, key=_per_item)}
+        if not pg_problem:
+            ingested["postgres"] = json_child(
+                "bench.ingest", "throughput", "postgres", str(port), str(PG_FEEDS)
+            )
         steady = json_child("bench.ingest", "steady", "sqlite", str(port))
-    return [_throughput_section(bare, ingested, pg_problem), _steady_section(steady)]
+    bare = min(bares, key=_per_item)
+    spread = {
+        "bare": [_per_item(r) * 1000 for r in bares],
+        "sqlite": [_per_item(r) * 1000 for r in sqlites],
+    }
+    return [_throughput_section(bare, ingested, pg_problem, spread), _steady_section(steady)]
+
+
+def _per_item(result: dict[str, Any]) -> float:
+    return float(result["wall"]) / float(result["new"])
 
 
 def _throughput_section(
-    bare: dict[str, Any], ingested: dict[str, dict[str, Any]], pg_problem: str | None
+    bare: dict[str, Any],
+    ingested: dict[str, dict[str, Any]],
+    pg_problem: str | None,
+    spread: dict[str, list[float]],
 ) -> Section:
     floor = bare["wall"] / bare["new"]
     rows = [
@@ -288,6 +303,12 @@ def _throughput_section(
         f"PostgreSQL ingests {PG_FEEDS} of the {FEEDS} feeds to keep the benchmark near five "
         "minutes; the ratio is per item, so the rows compare. The PostgreSQL server shares "
         "the same two cores.",
+        f"Bare parse and SQLite ingest ran {ROUNDS} times each, alternating, and the fastest "
+        "of each is shown (wall ms per item, bare: "
+        + ", ".join(f"{v:.2f}" for v in spread["bare"])
+        + "; SQLite: "
+        + ", ".join(f"{v:.2f}" for v in spread["sqlite"])
+        + "); PostgreSQL ran once.",
         f"Goal: within {GOAL_RATIO}x of the bare parse ({verdict} on SQLite: {ratio:.2f}x).",
     ]
     if pg_problem:
