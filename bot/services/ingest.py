@@ -21,7 +21,7 @@ from bot.domain.sources import FetchedArticle, Source, SourceFetch
 from bot.services.notices import notify_admins
 from bot.sources.base import KnownUrls, SourceReader
 from bot.sources.urls import canonicalize_url
-from bot.text.similarity import SimhashIndex, content_hash, simhash
+from bot.text.similarity import SimhashIndex, content_hash, is_near_duplicate, simhash
 
 log = logging.getLogger(__name__)
 
@@ -382,15 +382,14 @@ class _Store:
         """
         originals: list[Article] = []
         copies: list[tuple[Article, Article]] = []
-        batch = SimhashIndex()
         for article in articles:
             twin = None
             if article.duplicate_of is None:
-                position = batch.nearest(article.simhash)
-                twin = originals[position] if position is not None else None
+                # A feed's few dozen items are compared pairwise: cheaper than an index.
+                twin = next(
+                    (o for o in originals if is_near_duplicate(o.simhash, article.simhash)), None
+                )
             if twin is None:
-                if article.duplicate_of is None:
-                    batch.add(len(originals), article.simhash)
                 originals.append(article)
             else:
                 copies.append((article, twin))

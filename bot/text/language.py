@@ -56,5 +56,5 @@ def _confirmed(title: str, text: str, function_words: frozenset[str]) -> bool:
     tokens = words(title) + words(text) if title else words(text)
     if len(tokens) < CONFIRM_AFTER_WORDS:
         return True
-    hits = sum(1 for w in tokens if w in function_words)
+    hits = sum(map(function_words.__contains__, tokens))
     return hits >= max(1, len(tokens) // 50)

@@ -72,7 +72,7 @@ def hamming(a: int, b: int) -> int:
 
 def is_near_duplicate(a: int, b: int, *, max_distance: int = NEAR_DUPLICATE_DISTANCE) -> bool:
     """True when two fingerprints are at most `max_distance` bits apart."""
-    return hamming(a, b) <= max_distance
+    return ((a ^ b) & _MASK).bit_count() <= max_distance
 
 
 class SimhashIndex:
