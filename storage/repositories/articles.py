@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.articles import Article
@@ -110,17 +110,9 @@ class SqlArticleRepository:
         urls: set[str] = set()
         hashes: set[str] = set()
         for chunk in _chunks(sorted(set(canonical_urls))):
-            urls.update(
-                await self._session.scalars(
-                    select(ArticleRow.canonical_url).where(ArticleRow.canonical_url.in_(chunk))
-                )
-            )
+            urls.update(await self._session.scalars(_STORED_URLS, {"keys": list(chunk)}))
         for chunk in _chunks(sorted(set(content_hashes))):
-            hashes.update(
-                await self._session.scalars(
-                    select(ArticleRow.content_hash).where(ArticleRow.content_hash.in_(chunk))
-                )
-            )
+            hashes.update(await self._session.scalars(_STORED_HASHES, {"keys": list(chunk)}))
         return urls, hashes
 
     async def recent_urls(self, source_id: int, *, limit: int) -> frozenset[str]:
@@ -180,6 +172,14 @@ class SqlArticleRepository:
 
 
 #: Rows per multi-row INSERT: far below SQLite's limit of bound parameters.
+#: Which keys are stored: one cached statement, the keys bound as one expanding parameter
+#: (a literal list would be coerced value by value and compiled anew for every feed).
+_STORED_URLS = select(ArticleRow.canonical_url).where(
+    ArticleRow.canonical_url.in_(bindparam("keys", expanding=True))
+)
+_STORED_HASHES = select(ArticleRow.content_hash).where(
+    ArticleRow.content_hash.in_(bindparam("keys", expanding=True))
+)
 #: The articles table itself: executemany goes through Core, not the ORM's bulk insert.
 _ARTICLES = cast(Table, ArticleRow.__table__)
 
