@@ -2,14 +2,15 @@
 
 The bot's own process fetches (asyncio) and stores (one writer); Python's GIL lets only
 one thread at a time parse XML or clean text, which made parsing the bottleneck of every
-large poll. Worker processes take that part. They are started on first use from a fork
-server that has imported the parsing code once, so each starts in milliseconds; a worker
-that dies (killed, out of memory) only costs a retry of its document in the bot's own
-process and a fresh pool for the next one.
+large poll. Worker processes take that part. They are forked from a fork server that has
+imported the parsing code once; a worker that dies (killed, out of memory) only costs a
+retry of its document in the bot's own process and a fresh pool for the next one, and
+every worker exits when the bot's process does.
 
 Small documents are parsed inline: shipping a few kilobytes to a worker and back costs a
-good part of what parsing them does, and a bot that polls small feeds never starts a
-worker at all.
+good part of what parsing them does. Workers start only once enough big documents came
+along to earn back their start-up, so a bot that polls small feeds, or a one-shot command
+reading a few, never starts one.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ INLINE_BELOW_BYTES = 64 * 1024
 #: costs about half a second, which a one-shot command reading a few feeds never earns back.
 START_AFTER_BYTES = 1024 * 1024
 #: Workers started by default: one per core, at most this many (each holds its own
-#: interpreter and parsing libraries, about 40 MB).
+#: interpreter and parsing libraries, about 35 MB).
 MAX_DEFAULT_WORKERS = 4
 #: What the fork server imports once, so that every worker starts with it loaded.
 _PRELOAD = ["bot.sources.parsing"]
@@ -83,8 +84,8 @@ class ParsePool:
         return sorted(processes)
 
     async def start(self) -> None:
-        """Start every worker now rather than at the first big document, and wait until each
-        has answered once (a service does this at startup; a benchmark before timing)."""
+        """Start every worker now rather than when enough big documents came, and wait until
+        each has answered once (a benchmark does this before it starts the clock)."""
         if self.workers == 0:
             return
         executor = self._executor or self._start()

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from bot.domain.sources import FetchedArticle, LangHint, Source, SourceFetch, SourceKind
 from bot.errors import SourceError
-from bot.sources.articles import article_from_entry, article_from_text, with_language
+from bot.sources.articles import article_from_entry, article_from_text
 from bot.sources.base import KnownUrls
 from bot.sources.charsets import decode_text
 from bot.sources.decompress import decompress_bounded
@@ -344,8 +344,7 @@ async def _file_article(path: Path, text: str, lang_hint: LangHint) -> FetchedAr
     if path.suffix.lower() in HTML_SUFFIXES or (
         path.suffix.lower() not in TEXT_SUFFIXES and looks_like_html(text)
     ):
-        article = await asyncio.to_thread(extract_page, text, url=url)
-        return with_language(article, lang_hint)
+        return await asyncio.to_thread(read_page, text, url=url, lang_hint=lang_hint)
     return article_from_text(text, url=url, lang_hint=lang_hint)
 
 
