@@ -254,8 +254,13 @@ class _Store:
         async def known() -> frozenset[str]:
             if source.id is None:
                 return frozenset()
-            async with self._uow_factory() as uow:
-                return await uow.articles.recent_urls(source.id, limit=KNOWN_URLS)
+            try:
+                async with self._uow_factory() as uow:
+                    return await uow.articles.recent_urls(source.id, limit=KNOWN_URLS)
+            except Exception:
+                # Not the source's fault: read everything; deduplication still catches it.
+                log.warning("looking up the stored items of source %s failed", source.id)
+                return frozenset()
 
         return known
 

@@ -4,10 +4,11 @@ nor cleaned again, and count as duplicates."""
 from __future__ import annotations
 
 from html import escape
+from typing import Any, cast
 
 from aiohttp import web
 
-from bot.domain.repositories import UnitOfWorkFactory
+from bot.domain.repositories import UnitOfWork, UnitOfWorkFactory
 from bot.services.ingest import ingest_due
 from bot.sources.reader import WebSourceReader
 from tests.fakes.web_server import FakeWebServer
@@ -113,3 +114,41 @@ def news_sitemap(urls: list[str]) -> str:
         'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">'
         f"{entries}</urlset>"
     )
+
+
+async def test_a_failed_lookup_of_stored_items_reads_everything_instead(
+    uow_factory: UnitOfWorkFactory, server: FakeWebServer, reader: WebSourceReader
+) -> None:
+    urls = serve_stories(server)
+    teasers = [(f"खबर {n}", url, "एक झलक… और पढ़ें") for n, url in enumerate(urls)]
+    server.serve("/feed", rss("टीज़र", teasers), content_type=RSS)
+    source = await add_source(uow_factory, server.url("/feed"))
+    await ingest_due(uow_factory, reader, now=NOW)
+    server.requests.clear()
+
+    def failing_lookups() -> UnitOfWork:
+        return cast(UnitOfWork, FailingRecentUrls(uow_factory()))
+
+    (again,) = await ingest_due(failing_lookups, reader, now=NOW, only=[source.id or 0])
+
+    assert (again.new, again.duplicates, again.error) == (0, 3, None)
+    assert len(page_requests(server)) == 3  # read again, then recognised as stored
+
+
+class FailingRecentUrls:
+    """A unit of work whose lookup of a source's stored URLs fails (the database hiccups)."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self._uow = uow
+
+    async def __aenter__(self) -> UnitOfWork:
+        uow = await self._uow.__aenter__()
+
+        async def broken(source_id: int, *, limit: int) -> frozenset[str]:
+            raise ConnectionError("database connection lost")
+
+        uow.articles.recent_urls = broken  # type: ignore[method-assign]
+        return uow
+
+    async def __aexit__(self, *exc: Any) -> None:
+        await self._uow.__aexit__(*exc)
