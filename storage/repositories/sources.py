@@ -5,9 +5,9 @@ from __future__ import annotations
 import builtins
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, and_, delete, or_, select, update
+from sqlalchemy import ColumnElement, Table, and_, bindparam, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.sources import Source
@@ -103,10 +103,7 @@ class SqlSourceRepository:
     async def update(self, source: Source) -> None:
         """Persist changed polling state; raises ValueError for a source that is not stored."""
         updated = await self._session.scalar(
-            update(SourceRow)
-            .where(SourceRow.id == source.id)
-            .values(_values(source))
-            .returning(SourceRow.id)
+            _UPDATE, {"source_id": source.id, **_bound(_values(source))}
         )
         if updated is None:
             raise ValueError(f"source #{source.id} does not exist; list sources to see its id")
@@ -117,6 +114,39 @@ class SqlSourceRepository:
             delete(SourceRow).where(SourceRow.id == source_id).returning(SourceRow.id)
         )
         return removed is not None
+
+
+#: Every column of a source bound by name: one statement, compiled once. A fresh UPDATE
+#: with the values inline cost a millisecond per source to coerce and key for the cache,
+#: more than the database's work, and a steady poll writes every source it polls.
+_COLUMNS = (
+    "url",
+    "name",
+    "kind",
+    "lang_hint",
+    "poll_interval_s",
+    "enabled",
+    "added_by",
+    "channel_id",
+    "last_polled_at",
+    "last_success_at",
+    "next_poll_at",
+    "consecutive_failures",
+    "last_error",
+    "etag",
+    "last_modified",
+)
+_SOURCES = cast(Table, SourceRow.__table__)
+_UPDATE = (
+    update(_SOURCES)  # the table, not the entity: no ORM bookkeeping per execution
+    .where(_SOURCES.c.id == bindparam("source_id"))
+    .values({name: bindparam(f"new_{name}") for name in _COLUMNS})
+    .returning(_SOURCES.c.id)
+)
+
+
+def _bound(values: dict[str, Any]) -> dict[str, Any]:
+    return {f"new_{name}": value for name, value in values.items()}
 
 
 def _values(source: Source) -> dict[str, Any]:
