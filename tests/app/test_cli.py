@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -100,3 +102,12 @@ def test_invalid_setting_stops_the_command_naming_the_variable(
     monkeypatch.setenv("DIGESTBOT_TIMEZONE", "Mars/Olympus")
     code, output = invoke("init")
     assert code == 1 and "DIGESTBOT_TIMEZONE" in output
+
+
+def test_importing_the_main_module_does_not_start_the_cli() -> None:
+    # Parse workers import the main module of `python -m bot`; it must not run the bot again.
+    done = subprocess.run(
+        [sys.executable, "-c", "import bot.__main__"], capture_output=True, text=True, timeout=60
+    )
+
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
