@@ -17,6 +17,7 @@ from bot.adapters.base import ChatAdapter
 from bot.config import Settings
 from bot.domain.repositories import UnitOfWorkFactory
 from bot.services.questions import Answerer
+from bot.services.stories import StoryAssigner
 from bot.sources.base import SourceReader
 from bot.summarize.base import DigestComposer, Summarizer
 from storage.db import make_engine
@@ -41,6 +42,8 @@ class App:
     adapters: dict[str, ChatAdapter] = field(default_factory=dict)
     #: Writes grounded answers to questions with the LLM; None answers with extracts.
     answerer: Answerer | None = None
+    #: Puts ingested articles into stories; its index of the window lives as long as the app.
+    stories: StoryAssigner = field(default_factory=StoryAssigner)
 
     @property
     def maker(self) -> DigestMaker:

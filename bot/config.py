@@ -51,6 +51,9 @@ class Settings(BaseSettings):
         2_000_000, ge=0, validation_alias=AliasChoices("DIGESTBOT_LLM_DAILY_TOKENS")
     )
     llm_prices: str = Field("", validation_alias=AliasChoices("DIGESTBOT_LLM_PRICES"))
+    llm_concurrency: int = Field(
+        4, ge=1, le=64, validation_alias=AliasChoices("DIGESTBOT_LLM_CONCURRENCY")
+    )
     digest_time_limit: int = Field(
         180, ge=10, validation_alias=AliasChoices("DIGESTBOT_DIGEST_TIME_LIMIT")
     )
@@ -219,7 +222,7 @@ class Settings(BaseSettings):
 
 
 #: The periodic jobs of `digestbot run` whose interval DIGESTBOT_TICKS may change.
-TICK_JOBS = ("ingest", "digests", "deliveries")
+TICK_JOBS = ("ingest", "digests", "deliveries", "prepare")
 
 
 def parse_ticks(value: str) -> dict[str, float]:

@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -59,6 +60,7 @@ class ChannelRow(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     inactive_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = _created_at()
+    digest_size: Mapped[int] = mapped_column(Integer, default=8, server_default="8")
 
 
 class SourceRow(Base):
@@ -83,6 +85,22 @@ class SourceRow(Base):
     etag: Mapped[str | None] = mapped_column(Text)
     last_modified: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = _created_at()
+    priority: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class StoryRow(Base):
+    """One event's reports; articles point at it with `story_id` (see `bot.domain.stories`)."""
+
+    __tablename__ = "stories"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(Text, default="")
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    article_count: Mapped[int] = mapped_column(Integer, default=0)
+    representative_id: Mapped[int | None] = mapped_column(Integer)
+    languages: Mapped[list[str]] = mapped_column(JSONList, default=list)
+    outlets: Mapped[list[str]] = mapped_column(JSONList, default=list)
 
 
 class ArticleRow(Base):
@@ -109,6 +127,10 @@ class ArticleRow(Base):
     duplicate_of: Mapped[int | None] = mapped_column(
         ForeignKey("articles.id", ondelete="SET NULL"), index=True
     )
+    story_id: Mapped[int | None] = mapped_column(
+        ForeignKey("stories.id", ondelete="SET NULL"), index=True
+    )
+    story_terms: Mapped[dict[str, float] | None] = mapped_column(JSONList)
 
 
 class SummaryRow(Base):
@@ -151,6 +173,7 @@ class DigestRow(Base):
     style_note: Mapped[str] = mapped_column(Text, default="")
     prompt_hash: Mapped[str] = mapped_column(String(128), default="")
     model: Mapped[str] = mapped_column(String(128), default="")
+    also: Mapped[list[dict[str, Any]]] = mapped_column(JSONList, default=list)
 
 
 class DigestItemRow(Base):
@@ -168,6 +191,8 @@ class DigestItemRow(Base):
     links: Mapped[list[dict[str, Any]]] = mapped_column(JSONList, default=list)
     article_ids: Mapped[list[int]] = mapped_column(JSONList, default=list)
     note: Mapped[str | None] = mapped_column(Text)
+    story_id: Mapped[int | None] = mapped_column(Integer)
+    is_update: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class SubscriptionRow(Base):
@@ -211,6 +236,34 @@ class DeliveryRow(Base):
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: Parts of the digest the platform acknowledged, so a retry resumes after them.
     parts_sent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class SentStoryRow(Base):
+    """Which reports of a story a channel was sent, so it is sent again only when it grew."""
+
+    __tablename__ = "sent_stories"
+
+    channel_id: Mapped[int] = mapped_column(
+        ForeignKey("channels.id", ondelete="CASCADE"), primary_key=True
+    )
+    story_id: Mapped[int] = mapped_column(
+        ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    article_ids: Mapped[list[int]] = mapped_column(JSONList, default=list)
+    digest_id: Mapped[int | None] = mapped_column(ForeignKey("digests.id", ondelete="SET NULL"))
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class StoredAnswerRow(Base):
+    """An accepted LLM answer by the hash of the exact prompt it answered (digest compositions),
+    so the same request from another process or after a restart costs no call."""
+
+    __tablename__ = "llm_answers"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    purpose: Mapped[str] = mapped_column(String(64))
+    answer: Mapped[dict[str, Any]] = mapped_column(JSONList)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 
 
 class ConversationRow(Base):

@@ -19,6 +19,8 @@ from bot.domain.repositories import (
     DeliveryRepository,
     DigestRepository,
     SourceRepository,
+    StoredAnswerRepository,
+    StoryRepository,
     SummaryRepository,
     UnitOfWorkFactory,
     UsageRepository,
@@ -33,6 +35,8 @@ from storage.repositories import (
     SqlDeliveryRepository,
     SqlDigestRepository,
     SqlSourceRepository,
+    SqlStoredAnswers,
+    SqlStoryRepository,
     SqlSummaryRepository,
     SqlUsageRepository,
 )
@@ -65,6 +69,8 @@ class SqlUnitOfWork:
     admins: AdminRepository
     audit: AuditLog
     usage: UsageRepository
+    stories: StoryRepository
+    answers: StoredAnswerRepository
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._session_factory = session_factory
@@ -85,6 +91,8 @@ class SqlUnitOfWork:
         self.admins = SqlAdminRepository(session)
         self.audit = SqlAuditLog(session)
         self.usage = SqlUsageRepository(session)
+        self.stories = SqlStoryRepository(session)
+        self.answers = SqlStoredAnswers(session)
         return self
 
     async def __aexit__(

@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from bot.cli.common import echo, fail, opened_app, out_console, parse_since, run
-from bot.domain.sources import LangHint, Source
+from bot.domain.sources import LangHint, Source, priority_problem
 from bot.errors import DigestbotError
 
 app = typer.Typer(help="Add, list, remove, import and export sources.", no_args_is_help=True)
@@ -49,9 +49,17 @@ def add(
     name: Annotated[str | None, typer.Option("--name", help="Display name.")] = None,
     lang: Annotated[str, typer.Option("--lang", help="auto, hi or en.")] = "auto",
     every: Annotated[str, typer.Option("--every", help="Poll interval, e.g. 30m, 2h.")] = "30m",
+    priority: Annotated[
+        str,
+        typer.Option(
+            "--priority", help="Weight in ranking, -4 to 4 (0 normal, 2 doubles, -2 halves)."
+        ),
+    ] = "0",
 ) -> None:
     """Add a source after reading it once, and report what was found."""
     hint = _lang_hint(lang)
+    if problem := priority_problem(priority):
+        fail(f"--priority: {problem}")
 
     async def main() -> None:
         interval = parse_since(every)
@@ -74,6 +82,7 @@ def add(
                 lang_hint=hint,
                 poll_interval=interval,
                 added_by="cli",
+                priority=int(priority),
             )
             async with bot.uow_factory() as uow:
                 if await uow.sources.get_by_url(url) is not None:
@@ -100,7 +109,16 @@ def list_sources() -> None:
             echo("no sources yet: add one with `digestbot source add URL`")
             return
         table = Table(
-            "id", "name", "kind", "lang", "every", "state", "last success", "failures", "last error"
+            "id",
+            "name",
+            "kind",
+            "lang",
+            "every",
+            "priority",
+            "state",
+            "last success",
+            "failures",
+            "last error",
         )
         for s in sources:
             table.add_row(
@@ -109,12 +127,33 @@ def list_sources() -> None:
                 s.kind,
                 s.lang_hint,
                 f"{int(s.poll_interval.total_seconds() // 60)}m",
+                f"{s.priority:+d}" if s.priority else "0",
                 "enabled" if s.enabled else "paused",
                 s.last_success_at.strftime("%Y-%m-%d %H:%M") if s.last_success_at else "never",
                 str(s.consecutive_failures),
                 (s.last_error or "")[:60],
             )
         out_console.print(table)
+
+    run(main)
+
+
+@app.command("priority", context_settings={"ignore_unknown_options": True})
+def set_priority(
+    source_id: Annotated[int, typer.Argument(help="The id from `source list`.")],
+    priority: Annotated[str, typer.Argument(help="-4 to 4: 0 normal, 2 doubles, -2 halves.")],
+) -> None:
+    """Set how much a source weighs when stories are ranked (its outlets count more or less)."""
+    if problem := priority_problem(priority):
+        fail(problem)
+
+    async def main() -> None:
+        async with opened_app() as bot, bot.uow_factory() as uow:
+            changed = await uow.sources.set_priority(source_id, int(priority))
+            await uow.commit()
+        if not changed:
+            raise DigestbotError(f"no source {source_id}: see `digestbot source list`")
+        echo(f"source {source_id} now has priority {int(priority)}")
 
     run(main)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.commands.spec import CommandContext, Say, UsageError
-from bot.domain.sources import Source
+from bot.domain.sources import Source, priority_problem
 
 MAX_STYLE_NOTE = 300
 
@@ -166,4 +166,30 @@ async def stats(ctx: CommandContext) -> Say:
         f"एलएलएम टोकन {tokens}",
         en=f"Sources {n_sources}, articles this week {n_articles}, deliveries sent {sent}, "
         f"failed {failed}, LLM tokens {tokens}",
+    )
+
+
+async def sourcepriority(ctx: CommandContext) -> Say:
+    """Set how much a source weighs when stories are ranked for digests."""
+    number, _, value = ctx.args.strip().lstrip("#").partition(" ")
+    problem = priority_problem(value) if number.isdigit() else "give the source number first"
+    if problem:
+        raise UsageError(
+            Say(
+                hi=f"स्रोत संख्या और प्राथमिकता (-4 से 4) लिखें, जैसे /sourcepriority 3 2 ({problem})",
+                en=f"Give the source number and a priority, e.g. /sourcepriority 3 2 ({problem})",
+            )
+        )
+    async with ctx.deps.uow_factory() as uow:
+        changed = await uow.sources.set_priority(int(number), int(value))
+        await uow.commit()
+    if not changed:
+        return Say(
+            hi=f"स्रोत {number} नहीं मिला; /sources देखें।",
+            en=f"There is no source {number}; see /sources.",
+        )
+    ctx.audit_detail.append(f"source {number} priority {int(value)}")
+    return Say(
+        hi=f"स्रोत {number} की प्राथमिकता अब {int(value)} है।",
+        en=f"Source {number} now has priority {int(value)}.",
     )

@@ -7,11 +7,18 @@ from datetime import timedelta
 
 from bot.commands.spec import CommandContext, Say, UsageError
 from bot.domain.channels import ConversationTurn, Subscription
+from bot.domain.digests import Digest
 from bot.domain.languages import langs_of, parse_lang_choice
 from bot.errors import DeliveryError
 from bot.scheduler.schedules import ScheduleError, next_runs, parse_schedule, zone
 from bot.services.publish import publish
-from bot.services.questions import Answer, answer_question, save_turn, thread_context
+from bot.services.questions import (
+    Answer,
+    answer_language,
+    answer_question,
+    save_turn,
+    thread_context,
+)
 
 log = logging.getLogger(__name__)
 
@@ -148,7 +155,11 @@ async def timezone(ctx: CommandContext) -> Say:
 
 
 async def digest_now(ctx: CommandContext) -> Say:
-    """Compose and post a digest of the last 24 hours to this chat now."""
+    """Compose and post a digest of the last 24 hours to this chat now; `digest size N` sets
+    how many stories this chat's digests show instead."""
+    words = ctx.args.split()
+    if words:
+        return await _digest_size(ctx, words)
     report = await publish(
         ctx.deps.uow_factory,
         ctx.deps.maker,
@@ -159,7 +170,10 @@ async def digest_now(ctx: CommandContext) -> Say:
         admin_keys=ctx.deps.admin_keys,
     )
     if not any(report.digests.values()):
-        return Say(hi="पिछले 24 घंटों में कोई नया लेख नहीं।", en="No new articles in the last 24 hours.")
+        return Say(
+            hi="पिछले 24 घंटों में कोई नई ख़बर नहीं जो इस चैट को पहले न भेजी गई हो।",
+            en="Nothing new in the last 24 hours that this chat was not sent already.",
+        )
     if report.delivery.failed:
         return Say(
             hi="सार भेजा नहीं जा सका; एडमिन को सूचित किया गया।",
@@ -169,6 +183,35 @@ async def digest_now(ctx: CommandContext) -> Say:
         Say(hi="", en="")
         if report.delivery.sent
         else Say(hi="सार कतार में है, जल्द आएगा।", en="The digest is queued and will arrive shortly.")
+    )
+
+
+async def _digest_size(ctx: CommandContext, words: list[str]) -> Say:
+    largest = Digest.LARGEST_SIZE
+    if words[0].casefold() != "size" or len(words) != 2 or not words[1].isdigit():
+        raise UsageError(
+            Say(
+                hi=f"अभी सार के लिए /digest, ख़बरों की संख्या के लिए /digest size N (1–{largest})।",
+                en=f"Use /digest for a digest now, /digest size N (1–{largest}) for its length.",
+            )
+        )
+    size = int(words[1])
+    if not 1 <= size <= largest:
+        raise UsageError(
+            Say(
+                hi=f"संख्या 1 से {largest} के बीच हो, जैसे /digest size 8।",
+                en=f"The size must be from 1 to {largest}, e.g. /digest size 8.",
+            )
+        )
+    async with ctx.deps.uow_factory() as uow:
+        channel = await uow.channels.get(ctx.channel.id or 0) or ctx.channel
+        channel.digest_size = size
+        await uow.channels.update(channel)
+        await uow.commit()
+    ctx.channel.digest_size = size
+    return Say(
+        hi=f"अब हर सार में अधिकतम {size} ख़बरें होंगी, सबसे बड़ी पहले।",
+        en=f"Digests here now show up to {size} stories, the biggest first.",
     )
 
 
@@ -185,7 +228,8 @@ async def sources(ctx: CommandContext) -> Say:
     for s in items:
         state = "✓" if s.enabled and not s.consecutive_failures else ("⏸" if not s.enabled else "⚠")
         error = f" — {s.last_error[:80]}" if s.last_error else ""
-        lines.append(f"{s.id}. {state} {s.name}{error}")
+        weight = f" (priority {s.priority:+d})" if s.priority else ""
+        lines.append(f"{s.id}. {state} {s.name}{weight}{error}")
     text = "\n".join(lines)
     return Say(hi=f"स्रोत:\n{text}", en=f"Sources:\n{text}")
 
@@ -200,11 +244,13 @@ async def ask(ctx: CommandContext) -> Say:
     Follow-ups in the same thread (a Slack thread, a Telegram reply to one of the answers)
     see the thread's last turns and keep its digest. The answer is sent from here, not by the
     router, because the turn is filed under the id of the message a follow-up will point at.
+    In a chat of both languages the answer is in the question's language.
     """
     question = ctx.args.strip()
     if not question:
         raise UsageError(Say(hi="प्रश्न लिखें।", en="Write a question."))
     assert ctx.channel.id is not None
+    lang = answer_language(question, ctx.channel.language)
     message = ctx.message
     thread = await thread_context(
         ctx.deps.uow_factory,
@@ -215,7 +261,7 @@ async def ask(ctx: CommandContext) -> Say:
     answer = await answer_question(
         ctx.deps.uow_factory,
         question,
-        ctx.lang,
+        lang,
         digest_id=thread.digest_id,
         answerer=ctx.deps.answerer,
         history=thread.history,
@@ -231,7 +277,7 @@ async def ask(ctx: CommandContext) -> Say:
             user_id=message.user_id,
             question=question,
             answer=text,
-            lang=ctx.lang,
+            lang=lang,
             digest_id=thread.digest_id,
             thread_id=sent[-1] if chained else message.thread_id,
             cited_article_ids=[c.article_id for c in answer.citations if c.article_id],

@@ -1,4 +1,4 @@
-"""The offline digest composer: one item per story, built from the summaries already made.
+"""The offline digest composer: one item per chosen story, from the summaries already made.
 
 It is used when no LLM is configured and as the fallback of the LLM composer, so it must
 never invent anything: headlines and bodies come from the summaries, links from the stored
@@ -10,16 +10,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from bot.digest.grouping import Entry, group_related
 from bot.digest.labels import digest_title, untranslated_note
-from bot.domain.digests import Digest, DigestItem, SourceLink
+from bot.domain.digests import Digest, DigestItem, SourceLink, StoryEntry
 from bot.domain.languages import Lang
 
-PROMPT_HASH = "compose-extract-v1"
+PROMPT_HASH = "compose-extract-v2"
 
 
 class OfflineDigestComposer:
-    """Groups related articles and turns each group into one digest item, without a model."""
+    """Turns each chosen story into one digest item from its summary, without a model."""
 
     prompt_hash = PROMPT_HASH
     model = "offline"
@@ -27,60 +26,39 @@ class OfflineDigestComposer:
     async def compose(
         self,
         lang: Lang,
-        entries: Sequence[Entry],
+        stories: Sequence[StoryEntry],
         *,
         now: datetime,
         style_note: str = "",
+        also: Sequence[SourceLink] = (),
     ) -> Digest:
-        """At most `Digest.MAX_ITEMS` items, biggest story first; the title carries `now`'s date.
+        """One item per story in the given order; the title carries `now`'s date.
 
         `style_note` is kept on the digest but does not change extracted text.
         """
-        groups = group_related(entries)[: Digest.MAX_ITEMS]
         return Digest(
             lang=lang,
             title=digest_title(lang, now.date()),
-            items=[compose_item(lang, group) for group in groups],
+            items=[compose_item(lang, entry) for entry in stories],
             created_at=now,
             style_note=style_note,
             prompt_hash=self.prompt_hash,
             model=self.model,
+            also=list(also),
         )
 
 
-def compose_item(lang: Lang, group: Sequence[Entry]) -> DigestItem:
-    """One story: the best summary of the group, and a link to every article that told it."""
-    readable = [(a, s) for a, s in group if s.text.strip() and not s.untranslated]
-    links = _links(group)
-    article_ids = [a.id for a, _ in group if a.id is not None]
-    if readable:
-        _, best = readable[0]
-        return DigestItem(
-            headline=best.headline,
-            body=best.text,
-            links=links,
-            method=best.method,
-            article_ids=article_ids,
-        )
-    article, summary = group[0]
+def compose_item(lang: Lang, entry: StoryEntry) -> DigestItem:
+    """One story: its summary, and a link to the reports shown under it."""
+    article, summary = entry.article, entry.summary
+    readable = bool(summary.text.strip()) and not summary.untranslated
     return DigestItem(
         headline=summary.headline or article.title,
-        body="",
-        links=links,
-        method="extract",
-        article_ids=article_ids,
+        body=summary.text if readable else "",
+        links=list(entry.links),
+        method=summary.method if readable else "extract",
+        article_ids=list(entry.article_ids),
         note=untranslated_note(lang, article.lang) if summary.untranslated else None,
+        story_id=entry.story_id,
+        is_update=entry.is_update,
     )
-
-
-def _links(group: Sequence[Entry]) -> list[SourceLink]:
-    links: list[SourceLink] = []
-    seen: set[str] = set()
-    for article, summary in group:
-        url = article.canonical_url or article.url
-        if url and url not in seen:
-            seen.add(url)
-            links.append(
-                SourceLink(title=article.title or summary.headline, url=url, article_id=article.id)
-            )
-    return links

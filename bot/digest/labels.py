@@ -30,6 +30,10 @@ class DigestLabels:
     part: str
     #: Said when there is nothing new to report.
     empty: str
+    #: Marks an item about a story sent before that has new reports.
+    update: str
+    #: Heads the further headlines after the items.
+    also: str
     #: Month names, January first.
     months: tuple[str, ...]
     #: Language names as they are written in this language.
@@ -57,6 +61,8 @@ LABELS: dict[Lang, DigestLabels] = {
         sources="स्रोत",
         part="भाग {index}/{total}",
         empty="इस अवधि में कोई नया लेख नहीं आया।",
+        update="अपडेट",
+        also="और ख़बरें",
         months=_HINDI_MONTHS,
         language_names={"hi": "हिंदी", "en": "अंग्रेज़ी", "other": "दूसरी भाषा के"},
     ),
@@ -71,6 +77,8 @@ LABELS: dict[Lang, DigestLabels] = {
         sources="Sources",
         part="part {index}/{total}",
         empty="No new articles arrived in this period.",
+        update="Update",
+        also="Also",
         months=_ENGLISH_MONTHS,
         language_names={"hi": "Hindi", "en": "English", "other": "foreign-language"},
     ),

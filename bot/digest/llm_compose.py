@@ -1,13 +1,15 @@
-"""The LLM-backed digest composer: the model groups and words, code decides what is shown.
+"""The LLM-backed digest composer: the model words the chosen stories, code decides the rest.
 
-The model sees the summaries as untrusted data and answers with groups of item numbers, a
-headline and a body. Numbers it invents are dropped, links are never taken from its text
-(every link is a stored article's URL), a group whose text is in the wrong language, leaks
-the instructions or states facts its articles lack is shown from the stored summary instead,
-and any failure of the call or of the answer hands the whole digest to the offline composer.
+Which stories a digest shows and in which order is decided before (`bot.digest.ranking`);
+the model sees each chosen story's summary as untrusted data and answers with a headline and
+a body per story. Numbers it invents are dropped, links are never taken from its text (every
+link is a stored article's URL), an item whose text is in the wrong language, leaks the
+instructions or states facts its story lacks is shown from the stored summary instead, and
+any failure of the call or of the answer hands the whole digest to the offline composer.
 
-Accepted answers are remembered by the exact prompt they answered (language, style note and
-every summary), so composing the same digest again in this process costs no call.
+Accepted answers are kept by the hash of the exact prompt they answered (language, style
+note and every summary): in this process, and in the database when an `AnswerStore` is
+given, so the same digest asked again by another worker or after a restart costs no call.
 """
 
 from __future__ import annotations
@@ -24,8 +26,7 @@ from pydantic import ValidationError
 
 from bot.digest.compose import OfflineDigestComposer, compose_item
 from bot.digest.labels import digest_title
-from bot.domain.articles import Article, Summary
-from bot.domain.digests import Digest, DigestItem, SourceLink
+from bot.domain.digests import Digest, DigestItem, SourceLink, StoryEntry
 from bot.domain.languages import Lang
 from bot.errors import SummarizerError
 from bot.llm.client import LLMClient
@@ -33,7 +34,7 @@ from bot.llm.errors import LLMOutputError
 from bot.llm.guards import is_in_language, leaks_prompt, schema_problem, strip_urls
 from bot.llm.prompts import PromptStore, PromptTemplate
 from bot.llm.tokens import count_tokens
-from bot.summarize.base import DigestComposer
+from bot.summarize.base import AnswerStore, DigestComposer
 from bot.summarize.faithfulness import check_faithful
 from bot.summarize.llm import LANG_NAMES
 from bot.summarize.schema import ComposeGroup, DigestComposeOutput
@@ -42,24 +43,21 @@ from bot.text.sentences import split_sentences
 log = logging.getLogger(__name__)
 
 PROMPT_NAME = "digest_compose"
-
-Entry = tuple[Article, Summary]
+PURPOSE = "digest"
 
 
 @dataclass(frozen=True)
 class _Ref:
-    """An entry as the model knows it: a small number instead of a database id."""
+    """A story as the model knows it: a small number instead of a database id."""
 
     number: int
-    article: Article
-    summary: Summary
+    entry: StoryEntry
 
 
 class LLMDigestComposer:
-    """`DigestComposer` that lets a model group and word the stories, within hard limits.
+    """`DigestComposer` that lets a model word the chosen stories, within hard limits.
 
-    The last `cache_size` accepted answers are kept: a re-run with no new article (same
-    summaries, same style note) reuses the answer instead of asking again.
+    The last `cache_size` accepted answers are also kept in memory.
     """
 
     def __init__(
@@ -69,12 +67,14 @@ class LLMDigestComposer:
         model: str,
         fallback: DigestComposer | None = None,
         *,
+        answers: AnswerStore | None = None,
         max_input_tokens: int = 8000,
         max_output_tokens: int = 2000,
         cache_size: int = 128,
     ) -> None:
         self._client = client
         self._answers: OrderedDict[str, DigestComposeOutput] = OrderedDict()
+        self._store = answers
         self._cache_size = cache_size
         self._template: PromptTemplate = prompts.get(PROMPT_NAME)
         self._fallback = fallback if fallback is not None else OfflineDigestComposer()
@@ -86,87 +86,92 @@ class LLMDigestComposer:
     async def compose(
         self,
         lang: Lang,
-        entries: Sequence[Entry],
+        stories: Sequence[StoryEntry],
         *,
         now: datetime,
         style_note: str = "",
+        also: Sequence[SourceLink] = (),
     ) -> Digest:
-        """At most `Digest.MAX_ITEMS` items; links only from `entries`; offline on any failure."""
-        if not entries:
-            return await self._fallback.compose(lang, entries, now=now, style_note=style_note)
+        """One item per story in the given order; links only from the entries; offline on
+        any failure of the call or the answer."""
+        if not stories:
+            return await self._fallback.compose(
+                lang, stories, now=now, style_note=style_note, also=also
+            )
         try:
-            items = await self._items(lang, entries, style_note)
+            items = await self._items(lang, stories, style_note)
         except (SummarizerError, ValidationError) as exc:
             log.warning("LLM digest (%s) fell back to the offline composer: %s", lang, exc)
-            return await self._fallback.compose(lang, entries, now=now, style_note=style_note)
-        starts = [a.published_at or a.fetched_at for a, _ in entries]
-        known = [s for s in starts if s is not None]
+            return await self._fallback.compose(
+                lang, stories, now=now, style_note=style_note, also=also
+            )
         return Digest(
             lang=lang,
             title=digest_title(lang, now.date()),
             items=items,
             created_at=now,
-            period_start=min(known) if known else None,
             period_end=now,
             style_note=style_note,
             prompt_hash=self.prompt_hash,
             model=self.model,
+            also=list(also),
         )
 
     async def _items(
-        self, lang: Lang, entries: Sequence[Entry], style_note: str
+        self, lang: Lang, stories: Sequence[StoryEntry], style_note: str
     ) -> list[DigestItem]:
-        refs = self._refs_within_budget(entries)
+        refs = self._refs_within_budget(stories)
         output = await self._ask(lang, refs, style_note)
-        by_number = {ref.number: ref for ref in refs}
-        used: set[int] = set()
-        items: list[DigestItem] = []
+        written: dict[int, ComposeGroup] = {}
         for group in output.groups:
-            members = [by_number[n] for n in dict.fromkeys(group.article_ids) if n in by_number]
-            members = [ref for ref in members if ref.number not in used]
-            if not members:
-                continue
-            used.update(ref.number for ref in members)
-            items += self._group_items(group, members, lang)
-        if not items:
-            raise SummarizerError("the LLM digest named none of the given articles")
-        items += [_item_from_summary(ref, lang) for ref in refs if ref.number not in used]
-        return items[: Digest.MAX_ITEMS]
+            numbers = list(dict.fromkeys(group.article_ids))
+            # One group per story: a group that merges stories or names none is not used.
+            if len(numbers) == 1 and 1 <= numbers[0] <= len(refs):
+                written.setdefault(numbers[0], group)
+        if not written:
+            raise SummarizerError("the LLM digest named none of the given stories")
+        items = [
+            self._written_item(written[ref.number], ref, lang)
+            if ref.number in written
+            else _from_summary(ref, lang)
+            for ref in refs
+        ]
+        items += [_from_summary(_Ref(0, entry), lang) for entry in stories[len(refs) :]]
+        return items
 
-    def _refs_within_budget(self, entries: Sequence[Entry]) -> list[_Ref]:
+    def _refs_within_budget(self, stories: Sequence[StoryEntry]) -> list[_Ref]:
         refs: list[_Ref] = []
         used = 0
-        for number, (article, summary) in enumerate(entries, start=1):
-            cost = count_tokens(_item_json(number, article, summary), self.model)
+        for number, entry in enumerate(stories, start=1):
+            cost = count_tokens(_item_json(number, entry), self.model)
             if refs and used + cost > self.max_input_tokens:
                 break
-            refs.append(_Ref(number, article, summary))
+            refs.append(_Ref(number, entry))
             used += cost
         return refs
 
     async def _ask(self, lang: Lang, refs: list[_Ref], style_note: str) -> DigestComposeOutput:
-        items = "[\n" + ",\n".join(_item_json(r.number, r.article, r.summary) for r in refs) + "\n]"
+        items = "[\n" + ",\n".join(_item_json(r.number, r.entry) for r in refs) + "\n]"
         feedback = ""
         key = ""
         for attempt in range(2):
             prompt = self._template.render(
                 lang_name=LANG_NAMES[lang],
                 lang_code=lang,
-                max_items=Digest.MAX_ITEMS,
+                max_items=len(refs),
                 items=items,
                 feedback=feedback,
                 style_note=style_note,
             )
             if attempt == 0:
                 key = hashlib.sha256(f"{prompt.system}\0{prompt.user}".encode()).hexdigest()
-                if key in self._answers:
-                    self._answers.move_to_end(key)
-                    return self._answers[key]
+                if (known := await self._recall(key)) is not None:
+                    return known
             try:
                 data, _ = await self._client.complete_json(
                     system=prompt.system,
                     user=prompt.user,
-                    purpose="digest",
+                    purpose=PURPOSE,
                     max_tokens=self.max_output_tokens,
                 )
                 output = DigestComposeOutput.model_validate(data)
@@ -178,39 +183,61 @@ class LLMDigestComposer:
                     "with only the JSON object described above."
                 )
             else:
-                self._remember(key, output)
+                await self._remember(key, output)
                 return output
         raise SummarizerError("the LLM digest could not be read")  # pragma: no cover
 
-    def _remember(self, key: str, output: DigestComposeOutput) -> None:
+    async def _recall(self, key: str) -> DigestComposeOutput | None:
+        if key in self._answers:
+            self._answers.move_to_end(key)
+            return self._answers[key]
+        if self._store is None:
+            return None
+        try:
+            stored = await self._store.get(key)
+            if stored is None:
+                return None
+            output = DigestComposeOutput.model_validate(stored)
+        except Exception as exc:  # a stored answer that cannot be read is asked for again
+            log.warning("a stored digest composition could not be used: %s", exc)
+            return None
+        self._keep(key, output)
+        return output
+
+    async def _remember(self, key: str, output: DigestComposeOutput) -> None:
+        self._keep(key, output)
+        if self._store is not None:
+            try:
+                await self._store.put(key, PURPOSE, output.model_dump(mode="json"))
+            except Exception as exc:  # the digest goes out all the same
+                log.warning("the digest composition could not be stored: %s", exc)
+
+    def _keep(self, key: str, output: DigestComposeOutput) -> None:
         self._answers[key] = output
         while len(self._answers) > self._cache_size:
             self._answers.popitem(last=False)
 
-    def _group_items(
-        self, group: ComposeGroup, members: list[_Ref], lang: Lang
-    ) -> list[DigestItem]:
-        """The model's item for a group, or, when it cannot be shown, each member's summary.
-
-        A rejected group's grouping is not trusted either, so its articles stay separate.
-        """
+    def _written_item(self, group: ComposeGroup, ref: _Ref, lang: Lang) -> DigestItem:
+        """The model's item for a story, or the story's summary when it cannot be shown."""
         headline = strip_urls(group.headline)
         body = " ".join(split_sentences(strip_urls(group.body))[:3])
-        problem = self._problem(headline, body, members, lang)
+        problem = self._problem(headline, body, ref, lang)
         if problem:
-            log.info("LLM digest group %s shown from summaries: %s", group.article_ids, problem)
-            return [_item_from_summary(ref, lang) for ref in members]
-        item = DigestItem(
+            log.info("LLM digest item %d shown from its summary: %s", ref.number, problem)
+            return _from_summary(ref, lang)
+        entry = ref.entry
+        return DigestItem(
             headline=headline,
             body=body,
-            links=[_link(ref) for ref in members],
+            links=list(entry.links),
             method="llm",
-            article_ids=[r.article.id for r in members if r.article.id is not None],
+            article_ids=list(entry.article_ids),
+            story_id=entry.story_id,
+            is_update=entry.is_update,
         )
-        return [item]
 
-    def _problem(self, headline: str, body: str, members: list[_Ref], lang: Lang) -> str | None:
-        """Why the model's text for a group cannot be shown, or None."""
+    def _problem(self, headline: str, body: str, ref: _Ref, lang: Lang) -> str | None:
+        """Why the model's text for a story cannot be shown, or None."""
         whole = f"{headline}\n{body}"
         if not headline or not body:
             return "empty after removing links"
@@ -218,35 +245,32 @@ class LLMDigestComposer:
             return f"not written in {LANG_NAMES[lang]}"
         if leaks_prompt(whole, self._template.fixed_text):
             return "it repeats the instructions"
-        evidence = "\n".join(
-            f"{r.summary.headline}\n{r.summary.text}\n{r.article.title}\n{r.article.text}"
-            for r in members
+        entry = ref.entry
+        evidence = (
+            f"{entry.summary.headline}\n{entry.summary.text}\n{entry.article.title}\n"
+            f"{entry.article.text}\n" + "\n".join(link.title for link in entry.links)
         )
         violations = check_faithful(whole, evidence)
         return "; ".join(violations[:2]) or None
 
 
-def _item_from_summary(ref: _Ref, lang: Lang) -> DigestItem:
-    """One article as the offline composer shows it (its stored summary), links stripped."""
-    item = compose_item(lang, [(ref.article, ref.summary)])
+def _from_summary(ref: _Ref, lang: Lang) -> DigestItem:
+    """A story as the offline composer shows it (its stored summary), links stripped."""
+    item = compose_item(lang, ref.entry)
     body = " ".join(split_sentences(strip_urls(item.body))[:3])
-    headline = strip_urls(item.headline) or strip_urls(ref.article.title)
-    return replace(item, headline=headline, body=body, links=[_link(ref)])
+    headline = strip_urls(item.headline) or strip_urls(ref.entry.article.title)
+    return replace(item, headline=headline, body=body)
 
 
-def _link(ref: _Ref) -> SourceLink:
-    """Links come only from the stored article, never from the model's text."""
-    url = ref.article.canonical_url or ref.article.url
-    return SourceLink(title=ref.article.title, url=url, article_id=ref.article.id)
-
-
-def _item_json(number: int, article: Article, summary: Summary) -> str:
+def _item_json(number: int, entry: StoryEntry) -> str:
     return json.dumps(
         {
             "id": number,
-            "source": article.title,
-            "headline": summary.headline,
-            "summary": summary.text,
+            "source": entry.article.title,
+            "headline": entry.summary.headline,
+            "summary": entry.summary.text,
+            "outlets": entry.outlets,
+            "update": entry.is_update,
         },
         ensure_ascii=False,
     )

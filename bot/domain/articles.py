@@ -30,6 +30,11 @@ class Article:
     description: str | None = None
     tags: list[str] = field(default_factory=list)
     duplicate_of: int | None = None
+    #: The story the article reports (see `bot.domain.stories`); near-copies share their original's.
+    story_id: int | None = None
+    #: The weighted terms that identify its event (`bot.stories.terms`), kept to rebuild the
+    #: story index after a restart without reading every text again.
+    story_terms: dict[str, float] = field(default_factory=dict)
     id: int | None = None
 
 

@@ -26,6 +26,8 @@ class Channel:
     inactive_reason: str | None = None
     id: int | None = None
     created_at: datetime | None = None
+    #: How many stories its digests show at most (`/digest size N`).
+    digest_size: int = 8
 
     @property
     def key(self) -> str:

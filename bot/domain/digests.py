@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.domain.articles import SummaryMethod
+from bot.domain.articles import Article, Summary, SummaryMethod
 from bot.domain.languages import Lang
 
 
@@ -31,11 +31,16 @@ class DigestItem:
     method: SummaryMethod
     article_ids: list[int] = field(default_factory=list)
     note: str | None = None
+    #: The story this item tells; None for items of digests older than stories.
+    story_id: int | None = None
+    #: True when the story was sent to the channel before and comes back with new reports.
+    is_update: bool = False
 
 
 @dataclass
 class Digest:
-    """Up to eight items in one language, composed once and delivered to many channels."""
+    """Up to eight items (a channel may choose up to 20) in one language, composed once per
+    distinct selection of stories and delivered to every channel that selection serves."""
 
     lang: Lang
     title: str
@@ -46,11 +51,35 @@ class Digest:
     style_note: str = ""
     prompt_hash: str = ""
     model: str = ""
+    #: Further headlines after the items ("also"): titles and links only, no summary.
+    also: list[SourceLink] = field(default_factory=list)
     id: int | None = None
 
+    #: Items a digest shows unless the channel chose another size (`/digest size N`).
     MAX_ITEMS = 8
+    #: The largest size a channel may choose.
+    LARGEST_SIZE = 20
 
     @property
     def is_extract(self) -> bool:
         """True when any item was extracted rather than written by the LLM (labelled in output)."""
         return any(item.method == "extract" for item in self.items)
+
+
+@dataclass(frozen=True)
+class StoryEntry:
+    """A story chosen for a digest, as a composer receives it.
+
+    `article` is the report the story is summarized from in the digest's language and
+    `summary` that summary; `links` are the reports shown under the item, `article_ids` every
+    report the item covers (for an update, only the new ones), `outlets` how many outlets
+    reported what it covers.
+    """
+
+    story_id: int
+    article: Article
+    summary: Summary
+    links: tuple[SourceLink, ...]
+    article_ids: tuple[int, ...]
+    is_update: bool = False
+    outlets: int = 1

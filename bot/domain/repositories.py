@@ -10,7 +10,7 @@ import builtins
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Any, Protocol, Self
 
 from bot.domain.articles import Article, Summary
 from bot.domain.channels import (
@@ -24,6 +24,7 @@ from bot.domain.channels import (
 from bot.domain.digests import Digest
 from bot.domain.search import SearchHit
 from bot.domain.sources import Source
+from bot.domain.stories import Story, StoryCandidate
 from bot.domain.usage import DailyUsage, LLMCall
 
 
@@ -61,6 +62,9 @@ class SourceRepository(Protocol):
 
     async def remove(self, source_id: int) -> bool:
         """Delete a source (its articles stay); False when there was none."""
+
+    async def set_priority(self, source_id: int, priority: int) -> bool:
+        """Set the source's ranking priority; False when there is no such source."""
 
 
 class ArticleRepository(Protocol):
@@ -137,8 +141,14 @@ class DigestRepository(Protocol):
 class ChannelRepository(Protocol):
     """Channels and their subscriptions."""
 
-    async def get_or_create(self, platform: str, address: str, *, title: str = "") -> Channel:
-        """The channel at `platform:address`, created with defaults the first time."""
+    async def get_or_create(
+        self, platform: str, address: str, *, title: str = "", timezone: str | None = None
+    ) -> Channel:
+        """The channel at `platform:address`, created with defaults the first time.
+
+        `timezone` is a new channel's zone (the operator's setting, so new chats follow it);
+        an existing channel keeps the zone it has.
+        """
 
     async def get(self, channel_id: int) -> Channel | None:
         """The channel with this id, or None."""
@@ -259,6 +269,63 @@ class UsageRepository(Protocol):
         """Per day and model: calls and tokens, newest day first."""
 
 
+class StoryRepository(Protocol):
+    """Stories, their reports, and what each channel was sent of them."""
+
+    async def create(self, story: Story) -> Story:
+        """Store a new story; returns it with its id."""
+
+    async def get(self, story_id: int) -> Story | None:
+        """The story with this id, or None."""
+
+    async def refresh(self, story_ids: Sequence[int]) -> None:
+        """Recompute these stories' counts, outlets, languages and times from their articles.
+
+        Derived, never incremented, so workers adding reports at once cannot leave it wrong.
+        """
+
+    async def stories_of(self, article_ids: Sequence[int]) -> dict[int, int]:
+        """{article id: story id} for those of these articles that have a story."""
+
+    async def members_since(
+        self, since: datetime, *, after_id: int = 0
+    ) -> list[tuple[int, int, dict[str, float], datetime]]:
+        """(article id, story id, story terms, seen at) of original articles with a story
+        fetched since `since` whose id is above `after_id`, oldest first: what builds the
+        story index and brings it up to date with other workers' articles."""
+
+    async def unassigned_since(self, since: datetime, *, limit: int = 5000) -> list[Article]:
+        """Articles fetched since `since` without a story yet, oldest first."""
+
+    async def assign(self, assignments: Sequence[tuple[int, int, dict[str, float]]]) -> None:
+        """Set (article id, story id, story terms) on stored articles."""
+
+    async def candidates(self, since: datetime) -> list[StoryCandidate]:
+        """Stories with a report fetched since `since` (a digest's window), each with its
+        original reports, newest first."""
+
+    async def sent_to(
+        self, channel_ids: Sequence[int], story_ids: Sequence[int]
+    ) -> dict[int, dict[int, frozenset[int]]]:
+        """{channel id: {story id: ids of the reports sent}} for these channels and stories."""
+
+    async def record_sent(
+        self, channel_id: int, digest: Digest, *, at: datetime | None = None
+    ) -> None:
+        """Remember which reports of which stories `digest` gives the channel (written in the
+        same transaction as its delivery, so a story counts as sent exactly when it is)."""
+
+
+class StoredAnswerRepository(Protocol):
+    """Accepted LLM answers by the hash of the exact prompt, shared by every process."""
+
+    async def get(self, key: str) -> dict[str, Any] | None:
+        """The answer stored under `key`, or None."""
+
+    async def put(self, key: str, purpose: str, answer: dict[str, Any]) -> None:
+        """Store an answer; one already stored under `key` is kept."""
+
+
 class UnitOfWork(Protocol):
     """One transaction across every repository: `async with uow: ...; await uow.commit()`.
 
@@ -276,6 +343,8 @@ class UnitOfWork(Protocol):
     admins: AdminRepository
     audit: AuditLog
     usage: UsageRepository
+    stories: StoryRepository
+    answers: StoredAnswerRepository
 
     async def __aenter__(self) -> Self:
         """Begin a transaction."""

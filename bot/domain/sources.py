@@ -7,6 +7,23 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 SourceKind = Literal["feed", "page", "sitemap", "file"]
+#: The range of `Source.priority`: -4 (a quarter of the weight) to 4 (four times).
+PRIORITY_RANGE = range(-4, 5)
+
+
+def priority_problem(value: str) -> str | None:
+    """Why `value` is not a source priority, with an example; None when it is one."""
+    text = value.strip()
+    number = text[1:] if text[:1] in "+-" else text
+    if not number.isdigit() or int(text) not in PRIORITY_RANGE:
+        low, high = PRIORITY_RANGE.start, PRIORITY_RANGE.stop - 1
+        return (
+            f"priority must be a whole number from {low} to {high} (0 is normal, 2 doubles a "
+            f"source's weight in ranking, -2 halves it), e.g. 2; got {text or 'nothing'!r}"
+        )
+    return None
+
+
 LangHint = Literal["auto", "hi", "en"]
 
 
@@ -31,6 +48,8 @@ class Source:
     etag: str | None = None
     last_modified: str | None = None
     created_at: datetime | None = None
+    #: How much an admin trusts the source for ranking: each two steps double its weight.
+    priority: int = 0
 
 
 @dataclass(frozen=True)

@@ -49,10 +49,13 @@ class OpenAIChatClient:
     or backing off exponentially. Every attempt, failed ones too, is passed to `on_call`, so
     the usage table shows what the model really cost.
 
+    At most `max_concurrency` requests are in flight at once (`DIGESTBOT_LLM_CONCURRENCY`);
+    further calls wait for a free slot, and a call waiting out a `Retry-After` holds none.
+
     A server that stopped answering (timeouts or lost connections after every retry, or a call
-    cancelled by the digest's time cap) is not asked again for `outage_pause` seconds: calls
-    fail at once with LLMError, so the other digests of the same run fall back to extracts
-    immediately instead of each waiting out the same dead server.
+    cancelled by the digest's time cap while in flight) is not asked again for `outage_pause`
+    seconds: calls fail at once with LLMError, so the other digests of the same run fall back
+    to extracts immediately instead of each waiting out the same dead server.
     """
 
     def __init__(
@@ -69,8 +72,11 @@ class OpenAIChatClient:
         on_call: UsageRecorder | None = None,
         budget: TokenBudget | None = None,
         outage_pause: float = 120.0,
+        max_concurrency: int = 4,
     ) -> None:
         self.model = model
+        self.max_concurrency = max(1, max_concurrency)
+        self._slots = asyncio.Semaphore(self.max_concurrency)
         self.timeout = timeout
         self.max_retries = max_retries
         self.outage_pause = outage_pause
@@ -104,17 +110,21 @@ class OpenAIChatClient:
             retry=retry_if_exception(_is_transient),
             reraise=True,
         )
+        in_flight = False
         try:
             async for attempt in retrying:
                 with attempt:
-                    return await self._attempt(system, user, purpose, max_tokens)
+                    async with self._slots:
+                        in_flight = True
+                        return await self._attempt(system, user, purpose, max_tokens)
         except openai.APIConnectionError as exc:  # timeouts included
             self._pause()
             raise LLMError(self._explain(exc)) from exc
         except openai.APIError as exc:
             raise LLMError(self._explain(exc)) from exc
         except asyncio.CancelledError:
-            self._pause()
+            if in_flight:  # the server held the call too long; a queued call says nothing
+                self._pause()
             raise
         raise LLMError("the LLM call ended without an answer")  # pragma: no cover
 

@@ -17,6 +17,7 @@ from bot.llm.answer import LLMAnswerer
 from bot.llm.budget import WARN_SHARE, TokenBudget
 from bot.llm.client import OpenAIChatClient, UsageRecorder
 from bot.llm.prompts import PromptStore
+from bot.services.answers import StoredAnswers
 from bot.services.notices import notify_admins
 from bot.services.questions import Answerer
 from bot.summarize.base import DigestComposer, Summarizer
@@ -108,6 +109,7 @@ def build_llm_client(
         model=settings.llm_model,
         base_url=settings.openai_base_url,
         on_call=usage_recorder(uow_factory) if uow_factory is not None else None,
+        max_concurrency=settings.llm_concurrency,
         budget=(
             token_budget(settings.llm_daily_token_limit, uow_factory, on_budget_warning)
             if uow_factory is not None
@@ -136,7 +138,13 @@ def build_llm_summarizers(
     store = prompts or PromptStore.load()
     client = client or build_llm_client(settings, uow_factory, on_budget_warning=on_budget_warning)
     summarizer = LLMSummarizer(client, store, settings.llm_model, fallback)
-    composer = LLMDigestComposer(client, store, settings.llm_model, offline_composer)
+    composer = LLMDigestComposer(
+        client,
+        store,
+        settings.llm_model,
+        offline_composer,
+        answers=StoredAnswers(uow_factory) if uow_factory is not None else None,
+    )
     return summarizer, composer
 
 

@@ -32,14 +32,15 @@ from bot.scheduler.leader import Leadership, elect
 from bot.scheduler.listeners import Listeners, Loop
 from bot.services.ingest import admin_pause_notice, ingest_due
 from bot.services.publish import deliver_all
-from bot.services.scheduled import run_due_slots
+from bot.services.scheduled import prepare_upcoming, run_due_slots
 
 log = logging.getLogger(__name__)
 
-#: Seconds between ticks: due sources, due digest slots, due delivery retries.
-TICKS = {"ingest": 60.0, "digests": 20.0, "deliveries": 15.0}
+#: Seconds between ticks: due sources, due digest slots, due delivery retries, and the
+#: summaries of the stories the next slots will show, made ahead of time.
+TICKS = {"ingest": 60.0, "digests": 20.0, "deliveries": 15.0, "prepare": 60.0}
 #: Ticks only the leader runs.
-LEADER_JOBS = frozenset({"digests"})
+LEADER_JOBS = frozenset({"digests", "prepare"})
 #: How long SIGTERM waits for in-flight work before closing.
 SHUTDOWN_TIMEOUT = 8.0
 
@@ -74,6 +75,7 @@ class DigestService:
         self._leader_work: set[asyncio.Task[None]] = set()
         self._leader_loops: dict[str, tuple[asyncio.Task[None], asyncio.Event]] = {}
         self._scheduler: AsyncIOScheduler | None = None
+        self._prepared: set[tuple[int, datetime]] = set()
 
     def now(self) -> datetime:
         """The current time (UTC), from the service's clock."""
@@ -84,7 +86,7 @@ class DigestService:
         app = self.app
         on_paused = admin_pause_notice(app.adapters, app.settings.admin_keys, app.uow_factory)
         for report in await ingest_due(
-            app.uow_factory, app.reader, now=self.now(), on_paused=on_paused
+            app.uow_factory, app.reader, now=self.now(), on_paused=on_paused, stories=app.stories
         ):
             metrics.ARTICLES_INGESTED.labels(report.source_name).inc(report.new)
             metrics.DUPLICATES.labels(report.source_name).inc(report.duplicates)
@@ -102,6 +104,17 @@ class DigestService:
         )
         for run in runs:
             log.info("digest slot %s ran for %d channels", run.slot, len(run.channel_ids))
+
+    async def prepare_tick(self) -> None:
+        """Summarize the stories of the slots due within minutes (leader only), so those
+        digests leave on time however slow the LLM is."""
+        now = self.now()
+        stories = await prepare_upcoming(
+            self.app.uow_factory, self.maker, now=now, done=self._prepared
+        )
+        if stories:
+            log.info("summarized %d stories ahead of the next slots", stories)
+        self._prepared = {(sub, slot) for sub, slot in self._prepared if slot > now}
 
     async def deliveries_tick(self) -> None:
         """Send deliveries whose time has come (other workers' claimed ones are skipped)."""
@@ -225,6 +238,7 @@ class DigestService:
             "ingest": self.ingest_tick,
             "digests": self.digests_tick,
             "deliveries": self.deliveries_tick,
+            "prepare": self.prepare_tick,
         }
         for name, job in jobs.items():
             scheduler.add_job(

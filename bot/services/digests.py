@@ -1,18 +1,28 @@
-"""Compose a digest of recent articles in one language and store it."""
+"""Compose digests from chosen stories: summarize only what is shown, in parallel, then word it.
+
+LLM calls grow with the stories shown, never with the articles ingested: each chosen story
+is summarized from one representative report per language (cached, so a story shown to many
+channels or again tomorrow costs nothing more), all missing summaries of a run are written
+concurrently, and each distinct digest is composed once.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot import metrics
 from bot.digest.compose import OfflineDigestComposer
+from bot.digest.ranking import ChannelTaste, Selection, representative, select, shown_reports
 from bot.domain.articles import Article, Summary
-from bot.domain.digests import Digest
+from bot.domain.digests import Digest, SourceLink, StoryEntry
 from bot.domain.languages import Lang
 from bot.domain.repositories import UnitOfWorkFactory
+from bot.domain.stories import StoryReport
+from bot.services.selection import candidate_stories
 from bot.services.summaries import ensure_summaries
 from bot.summarize.base import DigestComposer, Summarizer
 
@@ -20,6 +30,144 @@ log = logging.getLogger(__name__)
 
 #: The longest a digest may wait for the LLM; past it, extracts and the offline composer finish.
 DIGEST_TIME_CAP = timedelta(minutes=3)
+
+#: (language, representative article id) → that article and its summary in the language.
+Summaries = dict[tuple[Lang, int], tuple[Article, Summary]]
+
+
+@dataclass(frozen=True)
+class DigestRequest:
+    """One digest to compose: a language, a selection of stories and a channel style note."""
+
+    lang: Lang
+    selection: Selection
+    style_note: str = ""
+
+
+def representatives(requests: Sequence[DigestRequest]) -> dict[Lang, list[int]]:
+    """Per language, the reports the requested digests are summarized from (each once)."""
+    wanted: dict[Lang, dict[int, None]] = {}
+    for request in requests:
+        for pick in request.selection.picks:
+            report = representative(pick.reports, request.lang)
+            wanted.setdefault(request.lang, {})[report.article_id] = None
+    return {lang: list(ids) for lang, ids in wanted.items()}
+
+
+async def summarize_shown(
+    uow_factory: UnitOfWorkFactory,
+    summarizer: Summarizer,
+    fallback: Summarizer,
+    requests: Sequence[DigestRequest],
+    *,
+    deadline: float | None = None,
+) -> Summaries:
+    """The summary of every representative report the requests show, every language at once."""
+    wanted = representatives(requests)
+    async with uow_factory() as uow:
+        articles = {
+            a.id: a
+            for a in await uow.articles.get_many([i for ids in wanted.values() for i in ids])
+        }
+    langs = list(wanted)
+    results = await asyncio.gather(
+        *(
+            ensure_summaries(
+                uow_factory,
+                summarizer,
+                fallback,
+                [articles[i] for i in wanted[lang] if i in articles],
+                lang,
+                deadline=deadline,
+            )
+            for lang in langs
+        )
+    )
+    return {
+        (lang, article.id or 0): (article, summary)
+        for lang, pairs in zip(langs, results, strict=True)
+        for article, summary in pairs
+    }
+
+
+def story_entries(request: DigestRequest, summaries: Summaries) -> list[StoryEntry]:
+    """The chosen stories of a request as a composer receives them, in the selection's order."""
+    entries = []
+    for pick in request.selection.picks:
+        report = representative(pick.reports, request.lang)
+        found = summaries.get((request.lang, report.article_id))
+        if found is None:
+            log.warning("story %s has no stored representative; left out", pick.story_id)
+            continue
+        article, summary = found
+        entries.append(
+            StoryEntry(
+                story_id=pick.story_id,
+                article=article,
+                summary=summary,
+                links=tuple(_link(r) for r in shown_reports(pick, request.lang)),
+                article_ids=tuple(r.article_id for r in pick.reports),
+                is_update=pick.is_update,
+                outlets=len(pick.outlets),
+            )
+        )
+    return entries
+
+
+def also_links(request: DigestRequest) -> list[SourceLink]:
+    """The "also" headlines after the items: one link per story, no summary."""
+    return [_link(representative(p.reports, request.lang)) for p in request.selection.also]
+
+
+async def compose_digests(
+    uow_factory: UnitOfWorkFactory,
+    requests: Sequence[DigestRequest],
+    *,
+    summarizer: Summarizer,
+    fallback: Summarizer,
+    composer: DigestComposer,
+    now: datetime,
+    since: timedelta,
+    time_cap: timedelta | None = DIGEST_TIME_CAP,
+    offline_composer: DigestComposer | None = None,
+) -> list[Digest]:
+    """Compose and store one digest per request (in order), sharing every summary.
+
+    The summaries come first, all at once; then every digest is composed at once. A stalled
+    LLM cannot hold the digests longer than `time_cap` (None: no cap): what is left is
+    finished offline, labelled.
+    """
+    if not requests:
+        return []
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + time_cap.total_seconds() if time_cap is not None else None
+    summaries = await summarize_shown(
+        uow_factory, summarizer, fallback, requests, deadline=deadline
+    )
+    offline = offline_composer or OfflineDigestComposer()
+    digests = await asyncio.gather(
+        *(
+            _compose_within(
+                composer,
+                offline,
+                request,
+                story_entries(request, summaries),
+                now=now,
+                deadline=deadline,
+            )
+            for request in requests
+        )
+    )
+    stored = []
+    async with uow_factory() as uow:
+        for digest in digests:
+            digest.period_start = now - since
+            digest.period_end = now
+            stored.append(await uow.digests.add(digest))
+        await uow.commit()
+    for digest in stored:
+        metrics.DIGESTS.labels(digest.lang).inc()
+    return stored
 
 
 async def compose_digest(
@@ -34,49 +182,51 @@ async def compose_digest(
     style_note: str = "",
     time_cap: timedelta | None = DIGEST_TIME_CAP,
     offline_composer: DigestComposer | None = None,
+    size: int = Digest.MAX_ITEMS,
 ) -> Digest | None:
-    """Summarize what arrived since `now - since` and compose it; None when nothing is new.
-
-    Near-copies are left out (their original stands for them), so a story syndicated three
-    times is summarized and posted once. The style note shapes only the composition: the
-    summaries are shared with every other channel. A stalled LLM cannot hold the digest
-    longer than `time_cap` (None: no cap): what is left is finished offline, labelled.
-    """
-    async with uow_factory() as uow:
-        articles = await uow.articles.list_since(now - since, originals_only=True)
-    if not articles:
+    """The window's biggest stories as one stored digest, for no channel in particular
+    (nothing counts as sent before); None when no report arrived in the window."""
+    candidates = await candidate_stories(uow_factory, now=now, since=since)
+    selection = select(candidates, ChannelTaste(size=size), now)
+    if not selection:
         return None
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + time_cap.total_seconds() if time_cap is not None else None
-    entries = await ensure_summaries(
-        uow_factory, summarizer, fallback, articles, lang, deadline=deadline
+    [digest] = await compose_digests(
+        uow_factory,
+        [DigestRequest(lang, selection, style_note)],
+        summarizer=summarizer,
+        fallback=fallback,
+        composer=composer,
+        now=now,
+        since=since,
+        time_cap=time_cap,
+        offline_composer=offline_composer,
     )
-    offline = offline_composer or OfflineDigestComposer()
-    digest = await _compose_within(composer, offline, lang, entries, now, style_note, deadline)
-    digest.period_start = now - since
-    digest.period_end = now
-    async with uow_factory() as uow:
-        stored = await uow.digests.add(digest)
-        await uow.commit()
-    metrics.DIGESTS.labels(lang).inc()
-    return stored
+    return digest
 
 
 async def _compose_within(
     composer: DigestComposer,
     offline: DigestComposer,
-    lang: Lang,
-    entries: Sequence[tuple[Article, Summary]],
+    request: DigestRequest,
+    entries: Sequence[StoryEntry],
+    *,
     now: datetime,
-    style_note: str,
     deadline: float | None,
 ) -> Digest:
     """The composer's digest, or the offline composer's when the time cap runs out first."""
+    lang, style_note, also = request.lang, request.style_note, also_links(request)
     if deadline is None or asyncio.get_running_loop().time() < deadline:
         try:
             async with asyncio.timeout_at(deadline):
-                return await composer.compose(lang, entries, now=now, style_note=style_note)
+                return await composer.compose(
+                    lang, entries, now=now, style_note=style_note, also=also
+                )
         except TimeoutError:
             pass
     log.warning("the %s digest ran out of time for the LLM; composing it offline", lang)
-    return await offline.compose(lang, entries, now=now, style_note=style_note)
+    return await offline.compose(lang, entries, now=now, style_note=style_note, also=also)
+
+
+def _link(report: StoryReport) -> SourceLink:
+    """Links come only from stored articles, never from a model's text."""
+    return SourceLink(title=report.title, url=report.url, article_id=report.article_id)

@@ -19,6 +19,7 @@ from bot.domain.articles import Article
 from bot.domain.repositories import UnitOfWork, UnitOfWorkFactory
 from bot.domain.sources import FetchedArticle, Source, SourceFetch
 from bot.services.notices import notify_admins
+from bot.services.stories import StoryAssigner
 from bot.sources.base import KnownUrls, SourceReader
 from bot.sources.urls import canonicalize_url
 from bot.text.similarity import SimhashIndex, content_hash, is_near_duplicate, simhash
@@ -75,6 +76,7 @@ async def ingest_due(
     on_progress: Callable[[IngestReport, int], None] | None = None,
     on_paused: PausedHook | None = None,
     concurrency: int = FETCH_CONCURRENCY,
+    stories: StoryAssigner | None = None,
 ) -> list[IngestReport]:
     """Poll every due source once (or the sources in `only`, due or not) and store what is new.
 
@@ -84,6 +86,9 @@ async def ingest_due(
     source, for progress bars (`total` grows as batches are claimed); `on_paused(source,
     error)` at the end for each source this run paused for failing too often, once that is
     stored, so the caller can tell its admins (a failing notice is logged, never raised).
+
+    Each new article joins a story as it is stored (see `bot.services.stories`); pass the
+    process's long-lived `stories` assigner so its index is not built again every poll.
     """
     sources = _DueSources(uow_factory, now, only=only, batch=concurrency * CLAIM_BATCH_FACTOR)
     if not await sources.fill():
@@ -94,7 +99,7 @@ async def ingest_due(
             now - NEAR_DUPLICATE_WINDOW
         ):
             index.add(article_id, fingerprint)
-    store = _Store(uow_factory, index, now)
+    store = _Store(uow_factory, index, now, stories or StoryAssigner())
     reports: dict[int, IngestReport] = {}
 
     async def worker() -> None:
@@ -216,9 +221,16 @@ class _Store:
     and a transaction per source would cost more than the request did.
     """
 
-    def __init__(self, uow_factory: UnitOfWorkFactory, index: SimhashIndex, now: datetime):
+    def __init__(
+        self,
+        uow_factory: UnitOfWorkFactory,
+        index: SimhashIndex,
+        now: datetime,
+        stories: StoryAssigner,
+    ):
         self._uow_factory = uow_factory
         self._index = index
+        self._stories = stories
         self._now = now
         self._lock = asyncio.Lock()
         self._health: list[tuple[Source, str | None]] = []
@@ -239,6 +251,7 @@ class _Store:
             except Exception as exc:
                 for key, fingerprint in indexed:
                     self._index.discard(key, fingerprint)
+                self._stories.invalidate()
                 log.exception("storing what source %s (%s) gave failed", source.id, source.name)
                 error = (
                     f"storing articles from {source.url} failed ({type(exc).__name__}: "
@@ -383,7 +396,8 @@ class _Store:
 
         A near-copy of an article from the same batch needs that original's id, so originals
         go first; each stored original enters the SimHash index (and `indexed`, so a failed
-        commit can take it out again).
+        commit can take it out again). Every article joins a story before it is stored (a
+        near-copy its original's), and the stories it touched are brought up to date.
         """
         originals: list[Article] = []
         copies: list[tuple[Article, Article]] = []
@@ -398,6 +412,7 @@ class _Store:
                 originals.append(article)
             else:
                 copies.append((article, twin))
+        touched = await self._stories.assign(uow, originals, self._now)
         stored = await uow.articles.add_many(originals)
         for article in stored:
             if article.duplicate_of is None:
@@ -409,8 +424,12 @@ class _Store:
         for copy, twin in copies:
             if (twin_id := ids.get(twin.canonical_url)) is not None:
                 copy.duplicate_of = twin_id
+                copy.story_id = twin.story_id
                 late.append(copy)
-        return stored + await uow.articles.add_many(late)
+        stored += await uow.articles.add_many(late)
+        await uow.stories.refresh(sorted(touched))
+        self._stories.remember(stored)
+        return stored
 
 
 def _dedup_keys(fetched: FetchedArticle) -> tuple[str, str]:

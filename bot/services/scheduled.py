@@ -10,18 +10,18 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.adapters.base import ChatAdapter
 from bot.domain.channels import Channel, Subscription
-from bot.domain.languages import langs_of
+from bot.domain.languages import Lang, langs_of
 from bot.domain.repositories import UnitOfWorkFactory
 from bot.errors import DigestbotError
-from bot.scheduler.schedules import last_slot, parse_schedule
+from bot.scheduler.schedules import last_slot, next_runs, parse_schedule
 from bot.services.deliveries import DeliveryReport
-from bot.services.publish import DigestMaker, compose_for, deliver_all
+from bot.services.publish import DigestMaker, compose_for, deliver_all, record_delivery
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 DEFAULT_GRACE = timedelta(hours=3)
 #: The longest window a digest covers, whatever the schedule.
 MAX_WINDOW = timedelta(days=7)
+#: How long before a slot its stories are summarized ahead of time.
+PREPARE_LEAD = timedelta(minutes=10)
 
 
 @dataclass
@@ -110,10 +112,49 @@ async def run_due_slots(
                 else:
                     log.warning("slot %s of subscription %s already ran; skipped", slot, sub.id)
             for digest, channel_ids in composed:
-                assert digest.id is not None
                 for channel_id in channel_ids:
                     if channel_id in claimed:
-                        await uow.deliveries.create(digest.id, channel_id)
+                        await record_delivery(uow, digest, channel_id, now=now)
             await uow.commit()
         runs.append(SlotRun(slot, [c.id for _, c in members if c.id is not None], len(composed)))
     return runs, await deliver_all(uow_factory, adapters, now=now, admin_keys=admin_keys)
+
+
+async def prepare_upcoming(
+    uow_factory: UnitOfWorkFactory,
+    maker: DigestMaker,
+    *,
+    now: datetime,
+    lead: timedelta = PREPARE_LEAD,
+    done: set[tuple[int, datetime]] | None = None,
+) -> int:
+    """Summarize now what the slots due within `lead` would show, so each digest leaves at
+    its time with the LLM's summaries already made; returns how many stories that covered.
+
+    The selection is made as the slot would make it, from what has arrived so far: reports
+    arriving in the last minutes cost a few calls at the slot. `done` remembers the
+    (subscription, slot) pairs prepared already, so each slot is prepared once per process.
+    """
+    prepared = done if done is not None else set()
+    upcoming: dict[timedelta, list[tuple[Channel, Sequence[Lang]]]] = defaultdict(list)
+    async with uow_factory() as uow:
+        subscriptions = await uow.channels.active_subscriptions()
+    for sub, channel in subscriptions:
+        try:
+            trigger = parse_schedule(sub.schedule, sub.timezone)
+        except DigestbotError:
+            continue
+        if trigger is None or sub.id is None:
+            continue
+        runs = next_runs(trigger, now, count=1)
+        if not runs or runs[0] - now > lead or (sub.id, runs[0]) in prepared:
+            continue
+        slot = runs[0]
+        previous = sub.last_slot_at or last_slot(trigger, now)
+        window = min(slot - previous, MAX_WINDOW) if previous else timedelta(hours=24)
+        upcoming[window].append((channel, langs_of(sub.languages)))
+        prepared.add((sub.id, slot))
+    stories = 0
+    for window, targets in upcoming.items():
+        stories += await maker.prepare(uow_factory, targets, now=now, since=window)
+    return stories

@@ -26,32 +26,37 @@ async def ensure_summaries(
     *,
     deadline: float | None = None,
 ) -> list[tuple[Article, Summary]]:
-    """A summary of every article in `lang`, from the cache when one exists.
+    """A summary of every article in `lang`, from the cache when one exists, in order.
 
     The cache key is (content hash, language, prompt hash, model) and no channel's style note
     enters a summary, so one summary serves every channel: re-running a digest with no new
-    articles makes no LLM call. A summarizer failure falls back to `fallback` (the offline
-    extract) for that article. `deadline` (event-loop time) caps the summarizer: past it, the
-    remaining articles get extracts at once, flagged, and not cached under the LLM's key, so
-    the next digest asks the model again.
+    articles makes no LLM call. Missing summaries are written concurrently (the LLM client
+    bounds how many calls run at once, `DIGESTBOT_LLM_CONCURRENCY`). A summarizer failure
+    falls back to `fallback` (the offline extract) for that article. `deadline` (event-loop
+    time) caps the summarizer: past it, the remaining articles get extracts at once,
+    flagged, and not cached under the LLM's key, so the next digest asks the model again.
     """
-    results: list[tuple[Article, Summary]] = []
-    for article in articles:
-        assert article.id is not None
-        async with uow_factory() as uow:
-            cached = await uow.summaries.get_cached(
+    cached: dict[int, Summary] = {}
+    async with uow_factory() as uow:
+        for article in articles:
+            assert article.id is not None
+            hit = await uow.summaries.get_cached(
                 article.content_hash, lang, summarizer.prompt_hash, summarizer.model
             )
-        if cached is not None:
-            results.append((article, cached))
-            continue
-        summary = await _summarize_within(summarizer, fallback, article, lang, deadline)
-        summary.article_id = article.id
+            if hit is not None:
+                cached[article.id] = hit
+    missing = list({a.id: a for a in articles if a.id not in cached}.values())
+    written = await asyncio.gather(
+        *(_summarize_within(summarizer, fallback, a, lang, deadline) for a in missing)
+    )
+    if written:
         async with uow_factory() as uow:
-            stored = await uow.summaries.add(summary)
+            for article, summary in zip(missing, written, strict=True):
+                assert article.id is not None
+                summary.article_id = article.id
+                cached[article.id] = await uow.summaries.add(summary)
             await uow.commit()
-        results.append((article, stored))
-    return results
+    return [(article, cached[article.id or 0]) for article in articles]
 
 
 async def _summarize_within(

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot.domain.articles import Article, Summary
-from bot.domain.digests import Digest
+from bot.domain.digests import Digest, SourceLink, StoryEntry
 from bot.domain.languages import Lang
 
 
@@ -34,7 +34,12 @@ class Summarizer(Protocol):
 
 
 class DigestComposer(Protocol):
-    """Turns summarized articles into a digest: groups one story told by several sources."""
+    """Words the chosen stories of a digest; which stories, in which order, is decided before.
+
+    Ranking and selection (`bot.digest.ranking`) choose the stories; a composer writes each
+    one's item in order and may not add, drop or reorder stories, nor link anything but the
+    entries' stored reports.
+    """
 
     prompt_hash: str
     model: str
@@ -42,9 +47,21 @@ class DigestComposer(Protocol):
     async def compose(
         self,
         lang: Lang,
-        entries: Sequence[tuple[Article, Summary]],
+        stories: Sequence[StoryEntry],
         *,
         now: datetime,
         style_note: str = "",
+        also: Sequence[SourceLink] = (),
     ) -> Digest:
-        """At most `Digest.MAX_ITEMS` items, related articles grouped, links from `entries` only."""
+        """One item per story, in the given order, then `also` as the digest's "also" list."""
+
+
+class AnswerStore(Protocol):
+    """Accepted model answers kept by the hash of the exact prompt, shared by every process,
+    so asking the same thing again (another worker, a restart) costs no call."""
+
+    async def get(self, key: str) -> dict[str, Any] | None:
+        """The answer stored under `key`, or None."""
+
+    async def put(self, key: str, purpose: str, answer: dict[str, Any]) -> None:
+        """Keep an accepted answer; an answer already stored under `key` is kept instead."""

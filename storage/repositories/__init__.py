@@ -5,6 +5,7 @@ domain dataclasses only, never ORM rows.
 """
 
 from storage.repositories.admins import SqlAdminRepository
+from storage.repositories.answers import SqlStoredAnswers
 from storage.repositories.articles import SqlArticleRepository
 from storage.repositories.audit import SqlAuditLog
 from storage.repositories.channels import SqlChannelRepository
@@ -12,6 +13,7 @@ from storage.repositories.conversations import SqlConversationRepository
 from storage.repositories.deliveries import SqlDeliveryRepository
 from storage.repositories.digests import SqlDigestRepository
 from storage.repositories.sources import SqlSourceRepository
+from storage.repositories.stories import SqlStoryRepository
 from storage.repositories.summaries import SqlSummaryRepository
 from storage.repositories.usage import SqlUsageRepository
 
@@ -24,6 +26,8 @@ __all__ = [
     "SqlDeliveryRepository",
     "SqlDigestRepository",
     "SqlSourceRepository",
+    "SqlStoredAnswers",
+    "SqlStoryRepository",
     "SqlSummaryRepository",
     "SqlUsageRepository",
 ]

@@ -71,7 +71,7 @@ class SqlArticleRepository:
     async def get(self, article_id: int) -> Article | None:
         """The article with this id, or None."""
         row = await self._session.get(ArticleRow, article_id)
-        return _to_article(row) if row else None
+        return to_article(row) if row else None
 
     async def get_many(self, article_ids: Sequence[int]) -> list[Article]:
         """These articles, in the order of the ids given (unknown ids skipped)."""
@@ -81,14 +81,14 @@ class SqlArticleRepository:
             select(ArticleRow).where(ArticleRow.id.in_(set(article_ids)))
         )
         by_id = {row.id: row for row in rows}
-        return [_to_article(by_id[i]) for i in dict.fromkeys(article_ids) if i in by_id]
+        return [to_article(by_id[i]) for i in dict.fromkeys(article_ids) if i in by_id]
 
     async def find_by_canonical_url(self, canonical_url: str) -> Article | None:
         """The article already stored under this canonical URL, or None."""
         row = await self._session.scalar(
             select(ArticleRow).where(ArticleRow.canonical_url == canonical_url)
         )
-        return _to_article(row) if row else None
+        return to_article(row) if row else None
 
     async def find_by_content_hash(self, content_hash: str) -> Article | None:
         """The first article stored with exactly this cleaned text, or None."""
@@ -98,7 +98,7 @@ class SqlArticleRepository:
             .order_by(ArticleRow.id)
             .limit(1)
         )
-        return _to_article(row) if row else None
+        return to_article(row) if row else None
 
     async def stored_keys(
         self, canonical_urls: Sequence[str], content_hashes: Sequence[str]
@@ -143,7 +143,7 @@ class SqlArticleRepository:
         rows = await self._session.scalars(
             statement.order_by(ArticleRow.fetched_at.desc(), ArticleRow.id.desc())
         )
-        return [_to_article(row) for row in rows]
+        return [to_article(row) for row in rows]
 
     async def search(
         self, query: str, *, limit: int = 5, article_ids: Sequence[int] | None = None
@@ -206,10 +206,13 @@ def _values(article: Article) -> dict[str, Any]:
         "description": article.description,
         "tags": list(article.tags),
         "duplicate_of": article.duplicate_of,
+        "story_id": article.story_id,
+        "story_terms": dict(article.story_terms) or None,
     }
 
 
-def _to_article(row: ArticleRow) -> Article:
+def to_article(row: ArticleRow) -> Article:
+    """The domain article of a stored row."""
     return Article(
         id=row.id,
         source_id=row.source_id,
@@ -227,4 +230,6 @@ def _to_article(row: ArticleRow) -> Article:
         description=row.description,
         tags=list(row.tags),
         duplicate_of=row.duplicate_of,
+        story_id=row.story_id,
+        story_terms=dict(row.story_terms or {}),
     )

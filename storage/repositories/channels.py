@@ -21,9 +21,13 @@ class SqlChannelRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def get_or_create(self, platform: str, address: str, *, title: str = "") -> Channel:
+    async def get_or_create(
+        self, platform: str, address: str, *, title: str = "", timezone: str | None = None
+    ) -> Channel:
         """The channel at `platform:address`, created with defaults the first time.
 
+        A new channel's time zone is `timezone` (the operator's `DIGESTBOT_TIMEZONE`, which
+        its schedules then follow), else the domain's default; an existing one keeps its own.
         The insert yields to a concurrent one on the unique key instead of failing, so two
         messages from a new chat arriving at once still make one channel.
         """
@@ -34,7 +38,7 @@ class SqlChannelRepository:
                 address=address,
                 title=title,
                 language="both",
-                timezone="Asia/Kolkata",
+                timezone=timezone or Channel.timezone,
                 style_note="",
                 active=True,
                 created_at=utcnow(),
@@ -79,6 +83,7 @@ class SqlChannelRepository:
                 style_note=channel.style_note,
                 active=channel.active,
                 inactive_reason=channel.inactive_reason,
+                digest_size=channel.digest_size,
             )
             .returning(ChannelRow.id)
         )
@@ -149,6 +154,7 @@ def _to_channel(row: ChannelRow) -> Channel:
         active=row.active,
         inactive_reason=row.inactive_reason,
         created_at=row.created_at,
+        digest_size=row.digest_size,
     )
 
 

@@ -29,6 +29,7 @@ class SqlDigestRepository:
             style_note=digest.style_note,
             prompt_hash=digest.prompt_hash,
             model=digest.model,
+            also=[_link_json(link) for link in digest.also],
         )
         self._session.add(row)
         await self._session.flush()
@@ -42,6 +43,8 @@ class SqlDigestRepository:
                 links=[_link_json(link) for link in item.links],
                 article_ids=list(item.article_ids),
                 note=item.note,
+                story_id=item.story_id,
+                is_update=item.is_update,
             )
             for position, item in enumerate(digest.items)
         )
@@ -69,7 +72,12 @@ class SqlDigestRepository:
             style_note=row.style_note,
             prompt_hash=row.prompt_hash,
             model=row.model,
+            also=[_to_link(link) for link in row.also or []],
         )
+
+
+def _to_link(link: dict[str, Any]) -> SourceLink:
+    return SourceLink(title=link["title"], url=link["url"], article_id=link.get("article_id"))
 
 
 def _link_json(link: SourceLink) -> dict[str, Any]:
@@ -80,11 +88,10 @@ def _to_item(row: DigestItemRow) -> DigestItem:
     return DigestItem(
         headline=row.headline,
         body=row.body,
-        links=[
-            SourceLink(title=link["title"], url=link["url"], article_id=link.get("article_id"))
-            for link in row.links
-        ],
+        links=[_to_link(link) for link in row.links],
         method=row.method,  # type: ignore[arg-type]
         article_ids=list(row.article_ids),
         note=row.note,
+        story_id=row.story_id,
+        is_update=row.is_update,
     )

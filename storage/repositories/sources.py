@@ -30,7 +30,9 @@ class SqlSourceRepository:
         stored = replace(source, created_at=source.created_at or utcnow())
         statement = (
             insert_for(self._session, SourceRow)
-            .values({**_values(stored), "created_at": stored.created_at})
+            .values(
+                {**_values(stored), "created_at": stored.created_at, "priority": stored.priority}
+            )
             .on_conflict_do_nothing(index_elements=[SourceRow.url])
             .returning(SourceRow.id)
         )
@@ -107,6 +109,20 @@ class SqlSourceRepository:
         )
         if updated is None:
             raise ValueError(f"source #{source.id} does not exist; list sources to see its id")
+
+    async def set_priority(self, source_id: int, priority: int) -> bool:
+        """Set how a source weighs in ranking; False when there is no such source.
+
+        Kept apart from `update`, which writes polling state from a poll that may have
+        started before an admin changed the priority.
+        """
+        changed = await self._session.scalar(
+            update(SourceRow)
+            .where(SourceRow.id == source_id)
+            .values(priority=priority)
+            .returning(SourceRow.id)
+        )
+        return changed is not None
 
     async def remove(self, source_id: int) -> bool:
         """Delete a source (its articles stay); False when there was none."""
@@ -188,4 +204,5 @@ def _to_source(row: SourceRow) -> Source:
         etag=row.etag,
         last_modified=row.last_modified,
         created_at=row.created_at,
+        priority=row.priority,
     )

@@ -137,7 +137,20 @@ class RecordedRequest:
 class FakeOpenAIServer:
     """`/v1/chat/completions` on 127.0.0.1 with a random port, a script of faults and a ledger."""
 
-    def __init__(self, *, api_key: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        latency: float = 0.0,
+        max_concurrent: int | None = None,
+    ) -> None:
+        """`latency`: seconds every answer takes, as a real model does. `max_concurrent`: more
+        requests in flight than this are refused with 429 and `Retry-After`, as providers
+        limit concurrency; `peak_in_flight` records the most seen at once either way."""
+        self.latency = latency
+        self.max_concurrent = max_concurrent
+        self.in_flight = 0
+        self.peak_in_flight = 0
         self.requests: list[RecordedRequest] = []
         self.prompt_tokens = 0
         self.completion_tokens = 0
@@ -185,6 +198,24 @@ class FakeOpenAIServer:
         await self.close()
 
     async def _handle(self, request: web.Request) -> web.Response:
+        self.in_flight += 1
+        self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
+        try:
+            if self.max_concurrent is not None and self.in_flight > self.max_concurrent:
+                return _error(
+                    429,
+                    "Too many concurrent requests.",
+                    "rate_limit_error",
+                    headers={"Retry-After": "1"},
+                )
+            if self.latency:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._closing.wait(), self.latency)
+            return await self._answer(request)
+        finally:
+            self.in_flight -= 1
+
+    async def _answer(self, request: web.Request) -> web.Response:
         body = await request.json()
         messages = body.get("messages", [])
         system = next((m["content"] for m in messages if m["role"] == "system"), "")

@@ -6,6 +6,7 @@ import hashlib
 from pathlib import Path
 
 from bot.domain.articles import Article, Summary
+from bot.domain.digests import SourceLink, StoryEntry
 from bot.domain.languages import Lang
 from bot.text.normalize import normalize_text
 
@@ -55,3 +56,18 @@ def make_summary(article: Article, lang: Lang, headline: str, text: str) -> Summ
         method="llm",
         content_hash=article.content_hash,
     )
+
+
+def as_stories(entries: list[tuple[Article, Summary]]) -> list[StoryEntry]:
+    """Each (article, summary) as a chosen story of its own, as the digest service hands it
+    to a composer: the story id is the article's, its one report linked."""
+    return [
+        StoryEntry(
+            story_id=article.id or 0,
+            article=article,
+            summary=summary,
+            links=(SourceLink(title=article.title, url=article.url, article_id=article.id),),
+            article_ids=(article.id or 0,),
+        )
+        for article, summary in entries
+    ]

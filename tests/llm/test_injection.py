@@ -21,7 +21,7 @@ from bot.llm.guards import is_in_language
 from bot.llm.prompts import PromptStore
 from bot.text.sentences import split_sentences
 from tests.fakes.openai_server import Echo, FakeOpenAIServer, Obey
-from tests.llm.articles import make_article, make_summary
+from tests.llm.articles import as_stories, make_article, make_summary
 from tests.llm.conftest import MODEL
 from tests.llm.injection_cases import CASES, EVIL_HOSTS, InjectionCase
 
@@ -78,7 +78,7 @@ async def test_a_hostile_article_cannot_change_the_digest(
     server.script(behaviour, behaviour)
     composer = LLMDigestComposer(client, prompts, MODEL, OfflineDigestComposer())
     entries = _entries(case)
-    digest = await composer.compose(case.lang, entries, now=NOW)
+    digest = await composer.compose(case.lang, as_stories(entries), now=NOW)
 
     stored_urls = {a.url for a, _ in entries} | {a.canonical_url for a, _ in entries}
     links = [link for item in digest.items for link in item.links]

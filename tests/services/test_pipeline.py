@@ -63,7 +63,8 @@ async def test_one_composition_per_language_however_many_chats(
         now=NOW,
     )
     assert [len(report.digests[lang]) for lang in ("hi", "en")] == [1, 1]
-    assert len(pipeline.summarizer.calls) == 10  # 5 articles × 2 languages, once each
+    # The five articles are one story: one summary per language, of its representative.
+    assert len(pipeline.summarizer.calls) == 2
     await publish(
         pipeline.uow_factory,
         pipeline.maker,
@@ -71,7 +72,7 @@ async def test_one_composition_per_language_however_many_chats(
         [(chats[0], ["hi", "en"])],
         now=NOW + timedelta(minutes=5),
     )
-    assert len(pipeline.summarizer.calls) == 10, "a re-run with no new article summarizes nothing"
+    assert len(pipeline.summarizer.calls) == 2, "a re-run with no new article summarizes nothing"
 
 
 async def test_blocked_bot_pauses_the_subscription_and_records_why(

@@ -27,6 +27,7 @@ from bot.services.ingest import ingest_due
 from bot.services.publish import DigestMaker
 from bot.sources.base import KnownUrls
 from bot.sources.reader import WebSourceReader
+from bot.summarize.base import AnswerStore
 from bot.summarize.llm import LLMSummarizer
 from bot.summarize.offline import ExtractiveSummarizer
 from tests.fakes.openai_server import FakeOpenAIServer
@@ -114,6 +115,8 @@ def llm_edges(
     prompts: PromptStore,
     *,
     timeout: float = CLIENT_TIMEOUT,
+    concurrency: int = 4,
+    answers: AnswerStore | None = None,
 ) -> LLMEdges:
     """Usage goes to the usage table and the daily ceiling is read from it, as in production."""
     client = OpenAIChatClient(
@@ -124,6 +127,7 @@ def llm_edges(
         backoff_seconds=0.01,
         on_call=usage_recorder(uow_factory),
         budget=token_budget(2_000_000, uow_factory),
+        max_concurrency=concurrency,
     )
     fallback = ExtractiveSummarizer()
     return LLMEdges(
@@ -131,7 +135,9 @@ def llm_edges(
         client=client,
         summarizer=LLMSummarizer(client, prompts, MODEL, fallback),
         fallback=fallback,
-        composer=LLMDigestComposer(client, prompts, MODEL, OfflineDigestComposer()),
+        composer=LLMDigestComposer(
+            client, prompts, MODEL, OfflineDigestComposer(), answers=answers
+        ),
     )
 
 
@@ -180,4 +186,19 @@ async def stored_summaries(
             summary = await uow.summaries.latest_for(article.id, lang)
             assert summary is not None, f"article {article.id} has no {lang} summary"
             found.append(summary)
+    return found
+
+
+async def summaries_made(
+    uow_factory: UnitOfWorkFactory, articles: Sequence[Article], lang: Lang
+) -> list[Summary]:
+    """The newest stored summary in `lang` of those articles that have one: a digest
+    summarizes one representative report per story, not every article."""
+    found = []
+    async with uow_factory() as uow:
+        for article in articles:
+            summary = await uow.summaries.latest_for(article.id or 0, lang)
+            if summary is not None:
+                found.append(summary)
+    assert found, f"none of the articles has a {lang} summary"
     return found

@@ -33,12 +33,13 @@ from tests.summaries.conftest import (
     digest_file,
     llm_edges,
     markdown_channels,
-    stored_summaries,
+    summaries_made,
 )
 
 EXTRACT_LINE = "ये ऑफ़लाइन अंश हैं"
 LLM_LINE = "ये सारांश एलएलएम ने लिखे हैं।"
-SUMMARY_CALLS = 5
+#: The corpus is one story: one summary per language.
+SUMMARY_CALLS = 1
 
 
 # The matrix is about the model's faults; storage is covered on both databases below.
@@ -82,7 +83,7 @@ async def test_every_fault_still_delivers_a_labelled_digest(
     text = digest_file(channel, "hi")
     assert "समाचार सार" in text and digest_line in text
     assert all(a.canonical_url in text for a in corpus), "every source is linked"
-    summaries = await stored_summaries(uow_factory, corpus, "hi")
+    summaries = await summaries_made(uow_factory, corpus, "hi")
     flagged = [s for s in summaries if s.flagged]
     if flag is None:
         assert not flagged and {s.method for s in summaries} == {"llm"}
@@ -102,7 +103,7 @@ async def test_a_stalled_server_holds_the_remaining_digests_of_the_run_no_longer
 ) -> None:
     """After the first digest gave up on a dead server, the next ones do not wait for it."""
     channels = await markdown_channels(uow_factory, tmp_path / "ch", ["", "Brief."])
-    llm.server.script(*[Stall(30)] * 3)
+    llm.server.script(*[Stall(30)] * 12)
     started = time.monotonic()
 
     report = await publish(
@@ -110,11 +111,13 @@ async def test_a_stalled_server_holds_the_remaining_digests_of_the_run_no_longer
     )
 
     assert report.delivery.sent == 4
-    assert llm.server.calls == 3, "one stalled call and its two retries, then no more asking"
-    # Without the pause every article of every digest would wait out the stall (30 s in all).
+    # The story's Hindi and English summaries are asked for at once; each stalls with its
+    # two retries, then nothing more is asked (not the four compositions either).
+    assert llm.server.calls == 2 * 3
+    # Without the pause every summary of every digest would wait out the stall (30 s in all).
     assert time.monotonic() - started < 15
     for lang in ("hi", "en"):
-        summaries = await stored_summaries(uow_factory, corpus, lang)
+        summaries = await summaries_made(uow_factory, corpus, lang)
         assert all(s.method == "extract" and s.flagged for s in summaries)
     assert "Not translated" in digest_file(channels[1], "en")
 
@@ -145,7 +148,7 @@ async def test_the_time_cap_finishes_a_stalled_digest_offline_and_labelled(
 
     assert time.monotonic() - started < 2.5
     assert digest is not None and digest.id is not None and digest.is_extract
-    summaries = await stored_summaries(uow_factory, corpus, "hi")
+    summaries = await summaries_made(uow_factory, corpus, "hi")
     assert all(s.method == "extract" and s.flagged for s in summaries)
     assert TIME_CAP_REASON in {s.flagged for s in summaries}
     (channel,) = await markdown_channels(uow_factory, tmp_path / "ch", [""])
@@ -162,19 +165,19 @@ async def test_after_an_outage_the_next_digest_asks_the_model_again(
     tmp_path: Path,
 ) -> None:
     """Extracts made because the server was down are not cached as the model's answer."""
-    (channel,) = await markdown_channels(uow_factory, tmp_path / "ch", [""])
+    first, later = await markdown_channels(uow_factory, tmp_path / "ch", ["", ""])
     llm.server.script(*[ServerError(500)] * 3)
-    await publish(uow_factory, llm.maker, {"file": files}, [(channel, ["hi"])], now=NOW)
+    await publish(uow_factory, llm.maker, {"file": files}, [(first, ["hi"])], now=NOW)
     calls = llm.server.calls
 
     await publish(
         uow_factory,
         llm.maker,
         {"file": files},
-        [(channel, ["hi"])],
+        [(later, ["hi"])],
         now=NOW + timedelta(minutes=10),
     )
 
-    assert llm.server.calls == calls + 2, "the failed article is summarized, the digest recomposed"
-    summaries = await stored_summaries(uow_factory, corpus, "hi")
+    assert llm.server.calls == calls + 2, "the failed story is summarized, the digest recomposed"
+    summaries = await summaries_made(uow_factory, corpus, "hi")
     assert all(s.method == "llm" and s.flagged is None for s in summaries)

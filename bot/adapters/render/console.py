@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import textwrap
 
-from bot.adapters.render.strings import extract_mark, is_mixed, method_line, sources_label
+from bot.adapters.render.strings import (
+    also_label,
+    extract_mark,
+    is_mixed,
+    method_line,
+    sources_label,
+    update_prefix,
+)
 from bot.adapters.splitting import clean
 from bot.domain.digests import Digest
 
@@ -21,7 +28,8 @@ def render_console(digest: Digest) -> str:
     lines = [title, "=" * len(title), method_line(digest), ""]
     mixed = is_mixed(digest)
     for number, item in enumerate(digest.items, start=1):
-        headline = f"{number}. {clean(item.headline)}"
+        update = update_prefix(digest.lang) if item.is_update else ""
+        headline = f"{number}. {update}{clean(item.headline)}"
         if mixed and item.method == "extract":
             headline += f" {extract_mark(digest.lang)}"
         lines.append(headline)
@@ -31,5 +39,9 @@ def render_console(digest: Digest) -> str:
         if item.links:
             lines.append(f"   {sources_label(digest.lang)}:")
             lines += [f"   - {clean(link.title)} <{link.url}>" for link in item.links]
+        lines.append("")
+    if digest.also:
+        lines.append(f"{also_label(digest.lang)}:")
+        lines += [f"   - {clean(link.title)} <{link.url}>" for link in digest.also]
         lines.append("")
     return "\n".join(lines)

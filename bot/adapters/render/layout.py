@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.adapters.render.strings import extract_mark, is_mixed, method_line, sources_label
+from bot.adapters.render.strings import (
+    also_label,
+    extract_mark,
+    is_mixed,
+    method_line,
+    sources_label,
+    update_prefix,
+)
 from bot.adapters.splitting import Line, Span, clean
 from bot.domain.digests import Digest, DigestItem
 
@@ -29,7 +36,8 @@ def intro_lines(digest: Digest, part: str = "") -> list[Line]:
 
 def item_lines(digest: Digest, number: int, item: DigestItem) -> ItemLines:
     """Headline, body, optional note and the source links of item `number` (from 1)."""
-    headline: Line = [Span(f"{number}. {clean(item.headline)}", "bold")]
+    update = update_prefix(digest.lang) if item.is_update else ""
+    headline: Line = [Span(f"{number}. {update}{clean(item.headline)}", "bold")]
     if item.method == "extract" and is_mixed(digest):
         headline.append(Span(f" {extract_mark(digest.lang)}", "italic"))
     text: list[Line] = [headline, [Span(clean(item.body))]]
@@ -43,3 +51,13 @@ def item_lines(digest: Digest, number: int, item: DigestItem) -> ItemLines:
                 sources.append(Span(LINK_SEPARATOR))
             sources.append(Span(clean(link.title) or link.url, "link", link.url))
     return ItemLines(text=[line for line in text if any(s.text for s in line)], sources=sources)
+
+
+def also_lines(digest: Digest) -> list[Line]:
+    """The "also" headlines after the items: a heading, then one linked title a line."""
+    if not digest.also:
+        return []
+    lines: list[Line] = [[Span(also_label(digest.lang), "bold")]]
+    for link in digest.also:
+        lines.append([Span("• "), Span(clean(link.title) or link.url, "link", link.url)])
+    return lines

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import re
 
-from bot.adapters.render.strings import extract_mark, is_mixed, method_line, sources_label
+from bot.adapters.render.strings import (
+    also_label,
+    extract_mark,
+    is_mixed,
+    method_line,
+    sources_label,
+    update_prefix,
+)
 from bot.adapters.splitting import clean
 from bot.domain.digests import Digest
 
@@ -33,6 +40,8 @@ def render_markdown(digest: Digest) -> str:
     mixed = is_mixed(digest)
     for item in digest.items:
         headline = escape_markdown(item.headline)
+        if item.is_update:
+            headline = escape_markdown(update_prefix(digest.lang)) + headline
         if mixed and item.method == "extract":
             headline += f" {extract_mark(digest.lang)}"
         lines += [f"## {headline}", ""]
@@ -47,4 +56,10 @@ def render_markdown(digest: Digest) -> str:
                 for n, link in enumerate(item.links, start=1)
             ]
             lines.append("")
+    if digest.also:
+        lines += [f"## {escape_markdown(also_label(digest.lang))}", ""]
+        lines += [
+            f"- [{escape_markdown(link.title or link.url)}]({markdown_url(link.url)})"
+            for link in digest.also
+        ]
     return "\n".join(lines).rstrip("\n") + "\n"

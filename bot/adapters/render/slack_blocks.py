@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.adapters.render.layout import intro_lines, item_lines
+from bot.adapters.render.layout import also_lines, intro_lines, item_lines
 from bot.adapters.render.strings import part_label
 from bot.adapters.splitting import Line, Span, clean, split_block, split_line
 from bot.domain.digests import Digest
@@ -123,6 +123,12 @@ def _item_units(digest: Digest) -> list[_Unit]:
         ]
         contexts = _contexts(lines.sources) if lines.sources else []
         units.append(_Unit([*sections, *contexts], [clean(item.headline)]))
+    if also := also_lines(digest):
+        sections = [
+            _section("\n".join(line_mrkdwn(line) for line in piece))
+            for piece in split_block(also, SECTION_MAX, mrkdwn_cost)
+        ]
+        units.append(_Unit(sections))
     return units
 
 

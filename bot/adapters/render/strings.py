@@ -51,3 +51,13 @@ def sources_label(lang: Lang) -> str:
 def part_label(lang: Lang, index: int, total: int) -> str:
     """`(part 2/3)`: numbers the messages of a digest that had to be split."""
     return f"({digest_part_label(lang, index, total)})"
+
+
+def update_prefix(lang: Lang) -> str:
+    """Put before the headline of an item that updates a story sent before: `Update: `."""
+    return f"{labels_for(lang).update}: "
+
+
+def also_label(lang: Lang) -> str:
+    """Heads the further headlines listed after the items."""
+    return labels_for(lang).also

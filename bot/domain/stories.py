@@ -1,0 +1,76 @@
+"""Stories: the reports of one event, kept together from ingest to the digest.
+
+An article joins a story when it is stored (see `bot.services.stories`); a digest ranks and
+picks stories, not articles, so one event told by twenty outlets is one item, and what a
+channel was already sent is known per story.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from urllib.parse import urlsplit
+
+
+@dataclass
+class Story:
+    """One event as reported so far: when reports of it were first and last fetched, by whom,
+    in which languages.
+
+    `representative_id` is the report the story was started by; a digest picks the report it
+    summarizes per language (see `bot.digest.ranking.representative`).
+    """
+
+    first_seen_at: datetime
+    last_seen_at: datetime
+    title: str = ""
+    article_count: int = 0
+    representative_id: int | None = None
+    languages: list[str] = field(default_factory=list)
+    outlets: list[str] = field(default_factory=list)
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class StoryReport:
+    """One article of a story, as ranking sees it: who told it, when, how long."""
+
+    article_id: int
+    source_id: int | None
+    outlet: str
+    lang: str
+    title: str
+    url: str
+    seen_at: datetime
+    length: int = 0
+    #: The priority an admin gave the article's source (`source priority ID N`), 0 by default.
+    priority: int = 0
+    #: The original this report nearly copies (syndication): it counts for the outlets that
+    #: carried the story, but is neither summarized nor linked, and brings no update.
+    copy_of: int | None = None
+
+
+@dataclass(frozen=True)
+class StoryCandidate:
+    """A story a digest may show, with its reports (near-copies marked `copy_of`)."""
+
+    story: Story
+    reports: tuple[StoryReport, ...]
+
+    @property
+    def story_id(self) -> int:
+        """The stored story's id."""
+        assert self.story.id is not None, "candidates come from stored stories"
+        return self.story.id
+
+
+def outlet_of(url: str) -> str:
+    """The outlet behind a URL: its host without `www.` (two feeds of one site are one outlet)."""
+    host = (urlsplit(url).hostname or "").casefold()
+    return host.removeprefix("www.") or url
+
+
+def seen_at(published: datetime | None, fetched: datetime) -> datetime:
+    """When a report counts as seen: its publication time, unless that is later than when it
+    was fetched (a feed's clock or a wrong date), and the fetch time when it has none."""
+    return min(published, fetched) if published is not None else fetched

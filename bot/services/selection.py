@@ -1,0 +1,56 @@
+"""Choosing each channel's stories: the window's candidates, ranked for the channel.
+
+Every channel sees the same candidates (for now: issue-level per-channel sources and topics
+plug in as `StoryBoost`s), but what it was already sent differs, so each gets its own
+selection; channels whose selections are equal share one composed digest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from bot.digest.ranking import ChannelTaste, Selection, select
+from bot.domain.channels import Channel
+from bot.domain.repositories import UnitOfWorkFactory
+from bot.domain.stories import StoryCandidate
+from bot.services.stories import StoryAssigner
+
+
+async def candidate_stories(
+    uow_factory: UnitOfWorkFactory,
+    *,
+    now: datetime,
+    since: timedelta,
+    assigner: StoryAssigner | None = None,
+) -> list[StoryCandidate]:
+    """Stories with a report that arrived in `[now - since, now]`; articles of the window that
+    have no story yet (stored before stories existed) are given one first."""
+    await (assigner or StoryAssigner()).assign_pending(uow_factory, now)
+    async with uow_factory() as uow:
+        return await uow.stories.candidates(now - since)
+
+
+async def select_stories(
+    uow_factory: UnitOfWorkFactory,
+    channels: Sequence[Channel],
+    *,
+    now: datetime,
+    since: timedelta,
+    assigner: StoryAssigner | None = None,
+) -> dict[int, Selection]:
+    """Each channel's selection (by channel id): its biggest stories not sent to it before,
+    or sent before and grown since (then as updates)."""
+    candidates = await candidate_stories(uow_factory, now=now, since=since, assigner=assigner)
+    ids = [c.id for c in channels if c.id is not None]
+    async with uow_factory() as uow:
+        sent = await uow.stories.sent_to(ids, [c.story_id for c in candidates])
+    return {
+        channel.id: select(
+            candidates,
+            ChannelTaste(sent=sent.get(channel.id, {}), size=channel.digest_size),
+            now,
+        )
+        for channel in channels
+        if channel.id is not None
+    }

@@ -1,0 +1,1 @@
+"""Stories: which articles report the same event, decided once per article at ingest."""
