@@ -24,7 +24,8 @@ class MarkdownFileAdapter:
 
     An address with a directory part (`out/digest-hi.md`, `/srv/d.md`) is used as given; a
     bare file name goes into `directory`; an address that is a directory (or empty) gets
-    `digest-{lang}.md` inside it. `{lang}` in an address is replaced by the digest language.
+    `digest-{lang}.md` inside it. `{lang}` in an address is replaced by the digest language
+    (`address_for` adds it where several languages would otherwise share one file).
     A digest replaces the file atomically, so a reader never sees half of one; replies are
     appended to the file (to `replies.md` beside it when the address is a directory or
     holds `{lang}`).
@@ -48,6 +49,19 @@ class MarkdownFileAdapter:
         address = channel.address.replace("{lang}", lang)
         path = self._resolve(address)
         return path / f"digest-{lang}.md" if _names_directory(path, address) else path
+
+    def address_for(self, address: str, langs: Sequence[str]) -> str:
+        """The address to write digests in `langs` to, one file per language if need be.
+
+        A file address without `{lang}` would take each language's digest in turn, the last
+        replacing the others, so for more than one language `{lang}` goes before the suffix
+        (`out/d.md` becomes `out/d.{lang}.md`: `out/d.hi.md` and `out/d.en.md`).
+        """
+        path = self._resolve(address)
+        if len(set(langs)) < 2 or "{lang}" in address or _names_directory(path, address):
+            return address
+        stem, suffix = os.path.splitext(address)
+        return f"{stem}.{{lang}}{suffix}"
 
     def reply_path(self, channel: Channel) -> Path:
         """Where replies for this channel are appended: its file, or `replies.md` beside it."""

@@ -10,6 +10,10 @@ database's clock. Consecutive sends on one slot are therefore a full window apar
 platform sees them, whatever the latency and whichever worker sent them, as in `Pacer`.
 A worker that dies mid-send blocks its slots only until the hold runs out.
 
+Rows of chats no longer sent to are pruned now and then (every `PRUNE_EVERY` seconds per
+process, after a send): a key whose every slot is older than the policy's longest window
+constrains nothing, and without pruning the table would keep a row per chat ever sent to.
+
 Each process keeps its own `Pacer` in front (this class extends it), so it never asks the
 database for more than its own share, and one waiter per process at a time polls for the
 overall limit, which keeps the statements per send at about two. If the database cannot
@@ -52,6 +56,8 @@ SEND_HOLD = 30.0
 MIN_POLL, MAX_POLL = 0.005, 0.25
 #: A pacing statement slower than this counts as the database being unavailable.
 STATEMENT_TIMEOUT = 5.0
+#: Seconds between two prunes of stale slot rows by one process.
+PRUNE_EVERY = 600.0
 
 Limit = tuple[str, Rate]
 Taken = list[tuple[str, int]]
@@ -69,10 +75,15 @@ class DatabasePacer(Pacer):
         is_group: Callable[[str], bool] = is_telegram_group,
         margin: float = 0.005,
         hold: float = SEND_HOLD,
+        prune_every: float = PRUNE_EVERY,
     ) -> None:
         super().__init__(policy, is_group=is_group, margin=margin)
         self.namespace = namespace
         self.hold = hold
+        self.prune_every = prune_every
+        #: A slot older than every window of the policy is free under all of them.
+        self.stale_after = max(r.per_seconds for r in _rates(policy)) + margin
+        self._next_prune = 0.0  # the first send of a process prunes what earlier ones left
         self.store = SlotStore(database_url)
         self._gate = asyncio.Lock()
         #: Sends that went out paced by this process alone, the database being unavailable.
@@ -135,6 +146,19 @@ class DatabasePacer(Pacer):
             await self.store.release(taken)
         except (psycopg.Error, OSError, TimeoutError) as exc:
             log.warning("could not stamp shared pacing slots (%s); they free after the hold", exc)
+            return
+        if time.monotonic() >= self._next_prune:
+            self._next_prune = time.monotonic() + self.prune_every
+            await self._prune()
+
+    async def _prune(self) -> None:
+        try:
+            removed = await self.store.prune(self.namespace, self.stale_after)
+        except (psycopg.Error, OSError, TimeoutError) as exc:
+            log.warning("could not prune stale shared pacing slots (%s); next time", exc)
+            return
+        if removed:
+            log.debug("pruned %d stale pacing slots of %s", removed, self.namespace)
 
 
 class SlotStore:
@@ -174,7 +198,8 @@ class SlotStore:
         """Take a free slot of every limit at once, or none: (slots, {}) or (None, waits).
 
         `waits` gives per key the seconds until its earliest slot frees (≤ 0: free now); a
-        key whose rows are gone is left out and made again by the next `ensure`.
+        key whose rows are gone, or some of them (pruned while a send held one), is left out
+        and made whole again by the next `ensure`.
         """
         sql, params = _take_statement(limits, margin, hold)
         rows = await self._run(sql, params)
@@ -187,7 +212,8 @@ class SlotStore:
             "SELECT v.key, EXTRACT(EPOCH FROM min(s.stamp) + make_interval(secs => v.w) "
             "- clock_timestamp())::float8 "
             f"FROM (VALUES {values}) AS v(key, n, w) "
-            "JOIN pacing_slots AS s ON s.key = v.key AND s.slot < v.n GROUP BY v.key, v.w",
+            "JOIN pacing_slots AS s ON s.key = v.key AND s.slot < v.n "
+            "GROUP BY v.key, v.n, v.w HAVING count(*) = v.n",
             params,
         )
         found = {str(key): float(seconds) for key, seconds in waits}
@@ -203,6 +229,28 @@ class SlotStore:
             "WHERE t.key = r.key AND t.slot = r.slot",
             ([key for key, _ in taken], [slot for _, slot in taken]),
         )
+
+    async def prune(self, namespace: str, older_than: float) -> int:
+        """Delete the keys of `namespace` whose every slot is `older_than` seconds old.
+
+        Such a key constrains no send, and the next send under it makes its rows again.
+        Rows a send holds are skipped rather than waited for, so a prune never blocks a
+        send; a key it leaves short is refilled when a take finds it so (`try_take`).
+        Returns how many rows went.
+        """
+        rows = await self._run(
+            "DELETE FROM pacing_slots AS t USING ("
+            "SELECT key, slot FROM pacing_slots WHERE starts_with(key, %(prefix)s) "
+            "AND stamp < clock_timestamp() - make_interval(secs => %(age)s::float8) "
+            "AND key IN (SELECT key FROM pacing_slots WHERE starts_with(key, %(prefix)s) "
+            "GROUP BY key HAVING max(stamp) < "
+            "clock_timestamp() - make_interval(secs => %(age)s::float8)) "
+            "FOR UPDATE SKIP LOCKED) AS old "
+            "WHERE t.key = old.key AND t.slot = old.slot RETURNING t.key",
+            {"prefix": f"{namespace}:", "age": older_than},
+        )
+        self._known.clear()  # rows of keys this process made may be gone: `ensure` again
+        return len(rows)
 
     async def aclose(self) -> None:
         """Close the connection (a later statement opens a new one)."""
@@ -330,6 +378,10 @@ def _take_statement(
 
 
 _NOTHING = "SELECT NULL::text AS key, NULL::int AS slot WHERE false"
+
+
+def _rates(policy: PacingPolicy) -> list[Rate]:
+    return [r for r in (policy.per_chat, policy.per_group, policy.overall) if r is not None]
 
 
 def _never(_: str) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any, NoReturn, TypeVar
@@ -12,6 +12,7 @@ from typing import Any, NoReturn, TypeVar
 import typer
 from rich.console import Console
 
+from bot.adapters.markdown_file import MarkdownFileAdapter
 from bot.bootstrap import App, build_app
 from bot.config import Settings, load_settings
 from bot.domain.channels import Channel
@@ -111,16 +112,33 @@ def parse_target(value: str) -> tuple[str, str]:
     return platform, address
 
 
-async def target_channel(app: App, value: str) -> Channel:
-    """The channel a `--to` target names, created on first use."""
+async def target_channel(app: App, value: str, langs: Sequence[Lang] = ()) -> Channel:
+    """The channel a `--to` target names, created on first use in the operator's time zone.
+
+    A Markdown file named for digests in several `langs` becomes one file per language
+    (see `MarkdownFileAdapter.address_for`), so no digest replaces another.
+    """
     platform, address = parse_target(value)
     if platform not in app.adapters:
         variable = {"telegram": "TELEGRAM_BOT_TOKEN", "slack": "SLACK_BOT_TOKEN"}.get(platform, "")
         raise DigestbotError(f"cannot post to {value}: set {variable} first")
+    adapter = app.adapters[platform]
+    if isinstance(adapter, MarkdownFileAdapter):
+        address = adapter.address_for(address, langs)
     async with app.uow_factory() as uow:
-        channel = await uow.channels.get_or_create(platform, address)
+        channel = await uow.channels.get_or_create(
+            platform, address, timezone=app.settings.timezone
+        )
         await uow.commit()
     return channel
+
+
+def digest_files(app: App, channel: Channel, langs: Sequence[Lang]) -> list[str]:
+    """The files a Markdown channel's digests in `langs` go to; none for other platforms."""
+    adapter = app.adapters.get(channel.platform)
+    if not isinstance(adapter, MarkdownFileAdapter):
+        return []
+    return list(dict.fromkeys(str(adapter.digest_path(channel, lang)) for lang in langs))
 
 
 def now() -> datetime:

@@ -10,6 +10,7 @@ import typer
 from rich.progress import Progress
 
 from bot.cli.common import (
+    digest_files,
     echo,
     is_tty,
     now,
@@ -147,8 +148,12 @@ def digest(
         window = parse_since(since)
         async with opened_app() as bot:
             targets: list[tuple[Channel, list[Lang]]] = []
+            split_files: list[tuple[str, list[str]]] = []
             for value in to or []:
-                targets.append((await target_channel(bot, value), langs))
+                channel = await target_channel(bot, value, langs)
+                targets.append((channel, langs))
+                if len(files := digest_files(bot, channel, langs)) > 1:
+                    split_files.append((value, files))
             if not to:
                 async with bot.uow_factory() as uow:
                     subs = await uow.channels.active_subscriptions()
@@ -172,8 +177,13 @@ def digest(
                     since=window,
                     admin_keys=bot.admin_keys,
                 )
+        for value, files in split_files:
+            echo(f"{value} holds one language per file: {', '.join(files)}")
         for empty in sorted(report.empty_langs):
-            echo(f"no new articles in the last {since} for a {empty} digest")
+            echo(
+                f"nothing new for a {empty} digest: no story of the last {since} that the "
+                "target was not sent already (try a longer --since, or wait for new articles)"
+            )
         d = report.delivery
         echo(f"delivered {d.sent}, failed {d.failed}, retrying later {d.retrying}")
         for error in d.errors:

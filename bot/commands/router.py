@@ -114,7 +114,9 @@ class CommandRouter:
 
     async def _channel(self, message: IncomingMessage) -> Channel:
         async with self.deps.uow_factory() as uow:
-            channel = await uow.channels.get_or_create(message.platform, message.chat_id)
+            channel = await uow.channels.get_or_create(
+                message.platform, message.chat_id, timezone=self.deps.default_timezone
+            )
             await uow.commit()
         return channel
 

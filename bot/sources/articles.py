@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.domain.sources import FetchedArticle, LangHint
 from bot.sources.feed_entries import FeedEntry
+from bot.sources.headlines import strip_outlet_name
 from bot.sources.urls import canonicalize_url
 from bot.text.clean import clean_article_text
 from bot.text.language import detect_language
@@ -21,10 +22,12 @@ def article_from_entry(
 ) -> FetchedArticle | None:
     """An entry cleaned into an article, its teaser replaced by the full page when longer.
 
+    A title ending (or starting) with the outlet's name, as aggregated feeds write them
+    ("… - TechCrunch"), loses that name: a digest lists the sources separately.
     None when nothing readable is left (an item with neither text nor a usable page).
     """
     cleaned = clean_article_text(entry.content, title=entry.title or None)
-    title = cleaned.title or entry.title
+    title = strip_outlet_name(cleaned.title or entry.title, url=entry.url)
     text, canonical = cleaned.text, canonicalize_url(entry.url)
     image, author = entry.image_url or cleaned.image_url, entry.author or cleaned.author
     if full_page is not None and len(full_page.text) > len(text):

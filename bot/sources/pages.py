@@ -1,5 +1,6 @@
 """One article extracted from an HTML page: trafilatura finds the text and metadata, the
-text cleaner removes what is left of the site around it."""
+text cleaner removes what is left of the site around it, and the headline is the page's
+own rather than the outlet's name (see `bot.sources.headlines`)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import trafilatura
 from bot.domain.sources import FetchedArticle
 from bot.sources.charsets import decode_text
 from bot.sources.errors import DocumentError
+from bot.sources.headlines import page_headline
 from bot.sources.urls import canonicalize_url
 from bot.text.clean import clean_article_text
 
@@ -38,7 +40,12 @@ def extract_page(html: bytes | str, *, url: str, charset: str | None = None) -> 
         date_extraction_params=_DATE_PARAMS,
     )
     body = getattr(document, "text", None) or ""
-    cleaned = clean_article_text(body, title=getattr(document, "title", None) or None)
+    headline = page_headline(
+        text,
+        url=getattr(document, "url", None) or url,
+        fallback=getattr(document, "title", None),
+    )
+    cleaned = clean_article_text(body, title=headline)
     if len(cleaned.text) < MIN_ARTICLE_CHARS:
         raise DocumentError(
             f"found no article text at {url}; it may be a front page or need JavaScript, "

@@ -55,6 +55,18 @@ async def test_a_bare_name_or_directory_address_lands_in_the_output_directory(
     assert adapter.reply_path(lang_path) == tmp_path / "x" / "replies.md"
 
 
+def test_a_file_address_for_several_languages_becomes_one_file_per_language(
+    tmp_path: Path,
+) -> None:
+    adapter = MarkdownFileAdapter(tmp_path)
+    assert adapter.address_for("out/d.md", ["hi", "en"]) == "out/d.{lang}.md"
+    assert adapter.address_for("out/d.md", ["hi"]) == "out/d.md"
+    assert adapter.address_for("out/d-{lang}.md", ["hi", "en"]) == "out/d-{lang}.md"
+    assert adapter.address_for("out/", ["hi", "en"]) == "out/"
+    (tmp_path / "folder").mkdir()
+    assert adapter.address_for("folder", ["hi", "en"]) == "folder"
+
+
 async def test_an_unwritable_path_is_a_permanent_error(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a directory")

@@ -58,6 +58,32 @@ def test_operator_adds_a_source_ingests_and_gets_a_digest(operator_env: Path) ->
     assert code == 0 and "sent" in output
 
 
+def test_a_markdown_file_for_two_languages_keeps_both_digests(operator_env: Path) -> None:
+    assert invoke("init")[0] == 0
+    assert invoke("source", "add", str(SAMPLE_FEED), "--lang", "hi")[0] == 0
+    assert invoke("ingest")[0] == 0
+
+    code, output = invoke("digest", "--lang", "hi,en", "--to", "markdown:out/d.md")
+
+    assert code == 0, output
+    hindi, english = operator_env / "out" / "d.hi.md", operator_env / "out" / "d.en.md"
+    assert "समाचार सार" in hindi.read_text(encoding="utf-8")
+    assert "News digest" in english.read_text(encoding="utf-8")
+    assert not (operator_env / "out" / "d.md").exists()
+    assert "markdown:out/d.md holds one language per file: out/d.hi.md, out/d.en.md" in output
+    assert "delivered 2" in output
+
+
+def test_an_operator_weighs_a_source_when_adding_it_and_later(operator_env: Path) -> None:
+    invoke("init")
+    code, output = invoke("source", "add", str(SAMPLE_FEED), "--priority", "2")
+    assert code == 0, output
+    assert "+2" in invoke("source", "list")[1]
+    code, output = invoke("source", "priority", "1", "-1")
+    assert code == 0 and "source 1 now has priority -1" in output
+    assert "-1" in invoke("source", "list")[1]
+
+
 def test_adding_the_same_source_twice_is_refused(operator_env: Path) -> None:
     invoke("init")
     invoke("source", "add", str(SAMPLE_FEED))
@@ -83,6 +109,9 @@ def test_extract_and_summarize_a_local_article(operator_env: Path) -> None:
         (("digest", "--since", "yesterday", "--to", "console"), "bad duration"),
         (("source", "add", "/nonexistent/feed.xml"), "no such file"),
         (("source", "remove", "99"), "no source 99"),
+        (("source", "priority", "99", "1"), "no source 99"),
+        (("source", "priority", "1", "12"), "from -4 to 4"),
+        (("source", "add", str(SAMPLE_FEED), "--priority", "high"), "--priority: priority must"),
         (("source", "add", "gopher://example.org/feed"), "cannot add"),
         (("digest", "--to", "telegram:12345"), "TELEGRAM_BOT_TOKEN"),
     ],

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from bot.commands.registry import all_commands
+from bot.commands.router import CommandRouter
 from bot.demo_data import SAMPLE_FEED
 from bot.domain.articles import Article
 from bot.domain.repositories import UnitOfWorkFactory
@@ -39,6 +42,23 @@ async def test_user_subscribes_sets_a_schedule_and_a_time_zone(
         "America/New_York",
         "en",
     )
+
+
+async def test_a_new_chat_follows_the_operators_time_zone(
+    chat: Chat, uow_factory: UnitOfWorkFactory
+) -> None:
+    deps = dataclasses.replace(chat.router.deps, default_timezone="UTC")
+    new_chat = Chat(CommandRouter(deps, all_commands()), chat.fake, chat_id="777")
+
+    reply = await new_chat.say("/subscribe en")
+
+    assert "Subscribed (en, daily 08:00)" in reply and "08:00 (UTC)" in reply
+    async with uow_factory() as uow:
+        channel = await uow.channels.get_or_create("telegram", "777")
+        assert channel.id is not None
+        sub = await uow.channels.get_subscription(channel.id)
+    assert channel.timezone == "UTC"
+    assert sub is not None and sub.timezone == "UTC"
 
 
 async def test_replies_follow_the_chats_language(chat: Chat) -> None:

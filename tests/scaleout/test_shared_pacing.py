@@ -9,16 +9,21 @@ from __future__ import annotations
 import asyncio
 import time
 
+import psycopg
+
 from bot.adapters.pacing import Pacer, PacingPolicy, Rate
 from bot.adapters.shared_pacing import DatabasePacer, pacer_for_database
 from bot.adapters.telegram import TelegramAdapter
 from bot.domain.channels import Channel
+from tests.conftest import libpq_url
 from tests.fakes.telegram_server import FakeTelegramServer, TelegramLimits
 from tests.scaleout.workers import TOKEN
 
 OVERALL, PER_CHAT = Rate(6, 0.5), Rate(1, 0.4)
 POLICY = PacingPolicy(per_chat=PER_CHAT, overall=OVERALL)
 LIMITS = TelegramLimits(overall=OVERALL, per_chat=PER_CHAT, per_group=None)
+GROUP = Rate(3, 0.6)
+GROUP_POLICY = PacingPolicy(per_chat=PER_CHAT, overall=OVERALL, per_group=GROUP)
 
 
 def database_pacer(url: str, *, hold: float = 30.0) -> DatabasePacer:
@@ -87,6 +92,42 @@ async def test_slots_of_a_worker_that_died_mid_send_free_after_the_hold(
     await alive.aclose()
 
     assert 0.6 + PER_CHAT.per_seconds - 0.1 <= waited < 3.0
+
+
+def slot_rows(url: str) -> dict[str, int]:
+    """How many `pacing_slots` rows each key has."""
+    with psycopg.connect(libpq_url(url)) as conn:
+        rows = conn.execute("SELECT key, count(*) FROM pacing_slots GROUP BY key").fetchall()
+    return {str(key): int(count) for key, count in rows}
+
+
+async def test_slots_of_chats_not_sent_to_for_the_longest_window_are_pruned(
+    postgres_url: str,
+) -> None:
+    pacer = DatabasePacer(GROUP_POLICY, postgres_url, namespace="telegram:test", prune_every=0)
+    for chat in ("1", "2", "3", "-4"):
+        await pacer.wait(chat)
+    await asyncio.sleep(GROUP.per_seconds + 0.1)  # the longest window of the policy
+
+    await pacer.wait("5")  # a send now and then prunes what no window covers any more
+    await pacer.aclose()
+
+    assert slot_rows(postgres_url) == {"telegram:test:all": 6, "telegram:test:chat:5": 1}
+
+
+async def test_a_group_whose_slots_were_pruned_while_in_use_gets_them_back(
+    postgres_url: str,
+) -> None:
+    pacer = DatabasePacer(GROUP_POLICY, postgres_url, namespace="telegram:test")
+    await pacer.wait("-4")
+    with psycopg.connect(libpq_url(postgres_url)) as conn:  # a prune that skipped a held row
+        conn.execute("DELETE FROM pacing_slots WHERE key = 'telegram:test:group:-4' AND slot > 0")
+
+    for _ in range(2):
+        await asyncio.wait_for(pacer.wait("-4"), 5)
+    await pacer.aclose()
+
+    assert slot_rows(postgres_url)["telegram:test:group:-4"] == GROUP.count
 
 
 async def test_an_unreachable_database_falls_back_to_pacing_in_the_process() -> None:

@@ -39,3 +39,32 @@ def test_page_without_an_article_is_a_clear_error():
 
     with pytest.raises(DocumentError, match=r"found no article text at https://news.example/"):
         extract_page(html, url="https://news.example/")
+
+
+def test_a_page_whose_title_is_the_outlets_name_is_headlined_by_its_article():
+    story = [
+        "A storm that came ashore overnight knocked out power to about 40,000 homes along "
+        "the coast, the utility said on Tuesday morning.",
+        "Crews from three states were on their way, and the company said most customers "
+        "would have power back by Thursday evening.",
+    ]
+    body = "".join(f"<p>{p}</p>" for p in story)
+    html = f"""<!doctype html><html><head><meta charset="utf-8"><title>ABC News</title>
+<meta property="og:title" content="ABC News"><meta property="og:site_name" content="ABC News">
+</head><body><nav><a href="/">ABC News</a></nav>
+<article><h1>Storm knocks out power to 40,000 homes</h1>{body}</article></body></html>"""
+
+    article = extract_page(html, url="https://abcnews.go.com/US/storm-power")
+
+    assert article.title == "Storm knocks out power to 40,000 homes"
+    assert story[0] in article.text
+
+
+def test_an_og_title_ending_in_the_outlets_name_is_headlined_without_it():
+    title = "Senate passes the farm bill after a week of talks"
+    html = article_html(f"{title} | TheHill", corpus_paragraphs("003_0ae9590dfa13ca8e.txt"))
+    html = html.replace("<head>", f'<head><meta property="og:title" content="{title} | TheHill">')
+
+    article = extract_page(html, url="https://thehill.com/homenews/senate/farm-bill/")
+
+    assert article.title == title

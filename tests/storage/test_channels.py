@@ -27,6 +27,17 @@ async def test_get_or_create_makes_a_channel_once(uow_factory: UnitOfWorkFactory
     assert other.id != created.id
 
 
+async def test_a_new_channel_takes_the_given_time_zone_and_an_old_one_keeps_its_own(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    async with uow_factory() as uow:
+        old = await uow.channels.get_or_create("telegram", "-1")
+        new = await uow.channels.get_or_create("telegram", "-2", timezone="UTC")
+        again = await uow.channels.get_or_create("telegram", "-1", timezone="UTC")
+        await uow.commit()
+    assert (old.timezone, new.timezone, again.timezone) == ("Asia/Kolkata", "UTC", "Asia/Kolkata")
+
+
 async def test_concurrent_get_or_create_yields_one_channel(uow_factory: UnitOfWorkFactory) -> None:
     async def first_message() -> int:
         async with uow_factory() as uow:
