@@ -76,7 +76,7 @@ class DigestMaker:
         stories that covers. The digest at the slot then finds the summaries cached."""
         requests, _ = await plan_digests(uow_factory, self, targets, now=now, since=since)
         await summarize_shown(uow_factory, self.summarizer, self.fallback, requests)
-        return sum(len(r.selection.picks) for r in requests)
+        return len({p.story_id for r in requests for p in r.selection.picks})
 
 
 @dataclass

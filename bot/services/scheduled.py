@@ -137,6 +137,7 @@ async def prepare_upcoming(
     """
     prepared = done if done is not None else set()
     upcoming: dict[timedelta, list[tuple[Channel, Sequence[Lang]]]] = defaultdict(list)
+    pairs: dict[timedelta, list[tuple[int, datetime]]] = defaultdict(list)
     async with uow_factory() as uow:
         subscriptions = await uow.channels.active_subscriptions()
     for sub, channel in subscriptions:
@@ -153,8 +154,9 @@ async def prepare_upcoming(
         previous = sub.last_slot_at or last_slot(trigger, now)
         window = min(slot - previous, MAX_WINDOW) if previous else timedelta(hours=24)
         upcoming[window].append((channel, langs_of(sub.languages)))
-        prepared.add((sub.id, slot))
+        pairs[window].append((sub.id, slot))
     stories = 0
     for window, targets in upcoming.items():
         stories += await maker.prepare(uow_factory, targets, now=now, since=window)
+        prepared.update(pairs[window])  # a failed preparation is tried again next tick
     return stories

@@ -8,12 +8,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.adapters.markdown_file import MarkdownFileAdapter
-from bot.domain.channels import Channel
+from bot.domain.channels import Channel, Subscription
 from bot.domain.repositories import UnitOfWorkFactory
 from bot.llm.prompts import PromptStore
 from bot.services.answers import StoredAnswers
 from bot.services.digests import compose_digest
 from bot.services.publish import publish
+from bot.services.scheduled import prepare_upcoming, run_due_slots
 from tests.fakes.openai_server import FakeOpenAIServer
 from tests.services.newsday import OutletReader, add_outlets, hours, poll, singles
 from tests.summaries.conftest import llm_edges
@@ -134,3 +135,38 @@ async def test_the_same_digest_asked_again_after_a_restart_makes_no_call(
     assert digest is not None and again is not None
     assert server.calls == calls, "summaries and the composition come from the database"
     assert [i.headline for i in again.items] == [i.headline for i in digest.items]
+
+
+async def test_stories_of_the_next_slot_are_summarized_ahead_so_the_slot_only_composes(
+    uow_factory: UnitOfWorkFactory, prompts: PromptStore, tmp_path: Path
+) -> None:
+    await _day(uow_factory, 10)
+    channel = await _channel(uow_factory, tmp_path, size=4)
+    async with uow_factory() as uow:
+        await uow.channels.save_subscription(
+            Subscription(channel_id=channel.id or 0, languages="both", timezone="UTC")
+        )
+        await uow.commit()
+    slot = NOW.replace(hour=8, minute=0)
+    async with FakeOpenAIServer(latency=0.2) as server:
+        edges = llm_edges(server, uow_factory, prompts, timeout=5.0)
+        done: set[tuple[int, datetime]] = set()
+
+        too_early = await prepare_upcoming(
+            uow_factory, edges.maker, now=slot - timedelta(minutes=30), done=done
+        )
+        ahead = await prepare_upcoming(
+            uow_factory, edges.maker, now=slot - timedelta(minutes=5), done=done
+        )
+        again = await prepare_upcoming(
+            uow_factory, edges.maker, now=slot - timedelta(minutes=4), done=done
+        )
+        before_slot = server.calls
+        files = {"file": MarkdownFileAdapter(tmp_path)}
+        runs, delivery = await run_due_slots(uow_factory, edges.maker, files, now=slot)
+        await edges.client.aclose()
+
+    assert (too_early, ahead, again) == (0, 4, 0)
+    assert before_slot == 4 * 2 == _calls(server, "<<<ARTICLE"), "summarized ahead, once"
+    assert server.calls - before_slot == 2, "the slot itself only composes, once per language"
+    assert [len(r.channel_ids) for r in runs] == [1] and delivery.sent == 2
