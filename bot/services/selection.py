@@ -1,8 +1,12 @@
 """Choosing each channel's stories: the window's candidates, ranked for the channel.
 
-Every channel sees the same candidates (for now: issue-level per-channel sources and topics
-plug in as `StoryBoost`s), but what it was already sent differs, so each gets its own
-selection; channels whose selections are equal share one composed digest.
+Every channel sees the same candidates (per-channel sources and topics would plug in as
+`StoryBoost`s), but what it was already sent differs, so each gets its own selection;
+channels whose selections are equal share one composed digest.
+
+What a channel was sent is known per story, so the window can overlap the previous one
+safely: it reaches `WINDOW_OVERLAP` further back than the schedule's interval, and a slot
+checked late (a tick after its time) never leaves a gap between two digests' windows.
 """
 
 from __future__ import annotations
@@ -16,6 +20,10 @@ from bot.domain.repositories import UnitOfWorkFactory
 from bot.domain.stories import StoryCandidate
 from bot.services.stories import StoryAssigner
 
+#: How much further back than its interval a digest looks: reports that arrived just before
+#: the previous digest's check are covered, and nothing sent is sent again.
+WINDOW_OVERLAP = timedelta(minutes=30)
+
 
 async def candidate_stories(
     uow_factory: UnitOfWorkFactory,
@@ -24,11 +32,11 @@ async def candidate_stories(
     since: timedelta,
     assigner: StoryAssigner | None = None,
 ) -> list[StoryCandidate]:
-    """Stories with a report that arrived in `[now - since, now]`; articles of the window that
-    have no story yet (stored before stories existed) are given one first."""
+    """Stories with a report that arrived in `[now - since - WINDOW_OVERLAP, now]`; articles of
+    the window that have no story yet (stored before stories existed) are given one first."""
     await (assigner or StoryAssigner()).assign_pending(uow_factory, now)
     async with uow_factory() as uow:
-        return await uow.stories.candidates(now - since)
+        return await uow.stories.candidates(now - since - WINDOW_OVERLAP)
 
 
 async def select_stories(

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.adapters.markdown_file import MarkdownFileAdapter
 from bot.digest.compose import OfflineDigestComposer
-from bot.domain.channels import Channel
+from bot.domain.channels import Channel, Subscription
 from bot.domain.repositories import UnitOfWorkFactory
 from bot.services.publish import DigestMaker, publish
+from bot.services.scheduled import run_due_slots
 from bot.services.stories import StoryAssigner
 from bot.summarize.offline import ExtractiveSummarizer
 from tests.services.newsday import (
@@ -200,3 +201,52 @@ async def test_a_source_with_priority_outranks_an_equal_story(
 
     (digest,) = report.digests["en"]
     assert digest.items[0].links[0].url.startswith("https://trusted.example/")
+
+
+async def test_slots_checked_at_jittered_delays_send_every_report_once_and_skip_none(
+    uow_factory: UnitOfWorkFactory, tmp_path: Path
+) -> None:
+    reader = OutletReader()
+    sources = await add_outlets(uow_factory, OUTLETS)
+    channel = await _channel(uow_factory, tmp_path, size=20)
+    async with uow_factory() as uow:
+        await uow.channels.save_subscription(
+            Subscription(
+                channel_id=channel.id or 0,
+                languages="en",
+                schedule="every 1h",
+                timezone="UTC",
+                last_slot_at=NOW - hours(1),
+            )
+        )
+        await uow.commit()
+    files = {"file": MarkdownFileAdapter(tmp_path)}
+    maker = _maker()
+    lone = singles(24, lang="en") + singles(24, lang="hi")
+    # Each slot is checked late by a different amount, as a 20-second tick does. A report
+    # arrives before each slot, and one just after each late check: when the next check is
+    # later still, it falls between the two checks' nominal windows.
+    delays = [timedelta(seconds=s) for s in (1, 8, 3, 20, 44, 15)]
+    arrived: list[int] = []
+
+    async def arrive(report: int, outlet: str, at: datetime) -> None:
+        reader.publish(f"https://{outlet}/feed", [(lone[report], at)])
+        polled = await poll(uow_factory, reader, sources, at)
+        arrived.extend(i for r in polled for i in r.new_article_ids)
+
+    for hour, delay in enumerate(delays):
+        slot = NOW + hours(hour)
+        later = delays[hour + 1] if hour + 1 < len(delays) else delay * 2
+        await arrive(2 * hour, OUTLETS[0], slot - timedelta(seconds=30))
+        await run_due_slots(uow_factory, maker, files, now=slot + delay)
+        gap = max(later - delay, timedelta(seconds=2)) / 2
+        await arrive(2 * hour + 1, OUTLETS[1], slot + delay + gap)
+
+    async with uow_factory() as uow:
+        sent = await uow.deliveries.list(status="sent")
+        digests = [await uow.digests.get(d.digest_id) for d in sent]
+    covered = Counter(i for d in digests if d for item in d.items for i in item.article_ids)
+    assert len(arrived) == 12
+    last = arrived[-1]  # arrived after the last check: the next digest's
+    assert all(covered[i] == 1 for i in arrived if i != last), covered
+    assert covered[last] == 0
