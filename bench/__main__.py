@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import sys
 
-from bench import demo_e2e, fanout, ingest, llm_cost, retrieval, scaleout
+from bench import (
+    demo_e2e,
+    fanout,
+    ingest,
+    llm_cost,
+    offline_facts,
+    retrieval,
+    scaleout,
+    stories,
+)
 from bench.harness import Benchmark, Section, write_report
 
 BENCHMARKS: dict[str, Benchmark] = {
@@ -14,6 +23,8 @@ BENCHMARKS: dict[str, Benchmark] = {
     "retrieval": retrieval.run,
     "fanout": fanout.run,
     "scaleout": scaleout.run,
+    "offline_facts": offline_facts.run,
+    "stories": stories.run,
 }
 
 

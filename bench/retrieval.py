@@ -10,9 +10,10 @@ both languages (as digests leave them), so English questions reach Hindi article
 other way round; a share are near-copies, which search must leave out.
 
 Each database is filled through the schema the migrations create (bulk Core inserts into
-`articles` and the search table, the same rows `SqlArticleRepository.add` and
-`SqlSummaryRepository.add` write), then a fresh child process times a few hundred searches
-through a unit of work, as `answer_question` runs them, and reports its peak RSS.
+`articles`, the search table and the cross-script keys table, the same rows
+`SqlArticleRepository.add` and `SqlSummaryRepository.add` write), then a fresh child
+process times a few hundred searches through a unit of work, as `answer_question` runs
+them, and reports its peak RSS.
 
 Usage: python -m bench retrieval      (or `python -m bench.retrieval` for the tables only)
 """
@@ -279,6 +280,14 @@ def search_row(article: Generated, sqlite: bool) -> dict[str, Any]:
     return {"rowid": article.id, **row} if sqlite else row
 
 
+def keys_row(article: Generated, sqlite: bool) -> dict[str, Any]:
+    """The keys-table row `index_article` leaves for this article."""
+    from storage.search import article_keys, normalize
+
+    keys = article_keys(normalize(article.title), normalize(article.text))
+    return {"rowid" if sqlite else "article_id": article.id, "keys": keys}
+
+
 # --- the databases -------------------------------------------------------------------------
 
 
@@ -288,7 +297,7 @@ def load(url: str) -> dict[str, float]:
 
     from storage.db import make_sync_engine
     from storage.models import ArticleRow
-    from storage.search import SEARCH_TABLE
+    from storage.search import KEYS_TABLE, SEARCH_TABLE
 
     engine = make_sync_engine(url)
     sqlite = engine.dialect.name == "sqlite"
@@ -296,6 +305,7 @@ def load(url: str) -> dict[str, float]:
     search = sa.table(
         SEARCH_TABLE, *(sa.column(c) for c in (["rowid"] if sqlite else []) + columns)
     )
+    keys = sa.table(KEYS_TABLE, sa.column("rowid" if sqlite else "article_id"), sa.column("keys"))
     started = time.perf_counter()
     counts = {"articles": 0, "hindi": 0, "summarized": 0, "duplicates": 0}
     try:
@@ -303,6 +313,7 @@ def load(url: str) -> dict[str, float]:
             with engine.begin() as conn:
                 conn.execute(sa.insert(ArticleRow), [article_row(a) for a in batch])
                 conn.execute(sa.insert(search), [search_row(a, sqlite) for a in batch])
+                conn.execute(sa.insert(keys), [keys_row(a, sqlite) for a in batch])
             counts["articles"] += len(batch)
             counts["hindi"] += sum(a.lang == "hi" for a in batch)
             counts["summarized"] += sum(bool(a.summaries) for a in batch)
@@ -323,13 +334,13 @@ def _settle(engine: Any, sqlite: bool, url: str) -> int:
     import sqlalchemy as sa
     from sqlalchemy.engine import make_url
 
-    from storage.search import SEARCH_TABLE
+    from storage.search import KEYS_TABLE, SEARCH_TABLE
 
     if sqlite:
         path = Path(make_url(url).database or "")
         return sum(p.stat().st_size for p in path.parent.glob(path.name + "*"))
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        for table in ("articles", SEARCH_TABLE):
+        for table in ("articles", SEARCH_TABLE, KEYS_TABLE):
             conn.execute(sa.text(f"VACUUM ANALYZE {table}"))
         size = conn.scalar(
             sa.text(
@@ -575,7 +586,7 @@ def _latency_section(
             f"inserts into the migrated schema ({load['size_mb']:,.0f} MiB on disk, loader "
             f"peak RSS {load['peak_rss_mb']:.0f} MiB); {r[_TALLIES[0]]} of {len(_all(r))} "
             f"queries found something; {r[_TALLIES[1]]} English queries were answered with a "
-            "Hindi article (through its English summary)."
+            "Hindi article (through its English summary, or names matched across scripts)."
         )
     if pg_problem:
         notes.append(f"PostgreSQL skipped: {POSTGRES_URL} unreachable ({pg_problem}).")

@@ -4,6 +4,12 @@ The `article_search` table (created by the migration) holds one row per article:
 its text and the text of its summaries, so a question in English also finds a Hindi article
 through its English summary. Queries are split into words here and every word is passed
 quoted or as a bound parameter, so nothing a user types is read as search syntax.
+
+Names also match across scripts: `article_search_keys` holds the cross-script key of every
+word of an article's title and text (`bot.text.translit.cross_script_key`: DeepSeek and
+डीपसीक are both `dpsk`), and a query looks its words' keys up there too, ranked below the
+words themselves. So "Kimi K2 Thinking" finds an article that writes किमी के2 थिंकिंग, with
+no model and no English summary.
 """
 
 from __future__ import annotations
@@ -16,8 +22,16 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.text.translit import cross_script_key
+
 #: The search table and, on SQLite, the FTS5 shadow tables named after it.
 SEARCH_TABLE = "article_search"
+#: The cross-script keys of each article's words (its name starts like the search table's,
+#: so schema comparisons leave both alone).
+KEYS_TABLE = f"{SEARCH_TABLE}_keys"
+#: A key match counts this share of what a match of the word itself would: a key can
+#: join two different words, the word cannot.
+KEY_WEIGHT = 0.5
 #: Words beyond this many are ignored, keeping a pasted paragraph from becoming a huge query.
 MAX_QUERY_TERMS = 24
 #: A word counts only for this many of its newest matching articles (see `search_rows`).
@@ -72,42 +86,51 @@ def query_terms(query: str) -> list[str]:
     return (content or words)[:MAX_QUERY_TERMS]
 
 
+def query_keys(terms: Sequence[str]) -> list[str]:
+    """The distinct cross-script keys of a query's words (see `cross_script_key`)."""
+    return list(dict.fromkeys(key for term in terms if (key := cross_script_key(term))))
+
+
+def article_keys(*texts: str) -> str:
+    """The cross-script keys of the words of `texts` (normalized), each once, space-separated.
+
+    Keyed over the distinct words only, each word's key remembered: ingest pays a lookup
+    per distinct word, not a transliteration per word.
+    """
+    distinct = dict.fromkeys(WORD.findall(" ".join(texts).lower()))
+    return " ".join(dict.fromkeys(key for word in distinct if (key := cross_script_key(word))))
+
+
 def fts5_match(terms: Sequence[str]) -> str:
     """An FTS5 MATCH expression: every term quoted (so `OR`, `*`, `-`, `(` are plain text), ORed."""
     return " OR ".join('"' + term.replace('"', '""') + '"' for term in terms)
 
 
 async def index_article(session: AsyncSession, article_id: int, title: str, body: str) -> None:
-    """Add an article's title and text to the search table (its summaries come later)."""
-    # On SQLite the FTS5 rowid is the article id, which makes updates by id cheap.
-    columns, values = (
-        ("rowid, article_id", ":id, :id") if _is_sqlite(session) else ("article_id", ":id")
-    )
-    await session.execute(
-        text(
-            f"INSERT INTO {SEARCH_TABLE} ({columns}, title, body, summaries) "
-            f"VALUES ({values}, :title, :body, '')"
-        ),
-        {"id": article_id, "title": normalize(title), "body": normalize(body)},
-    )
+    """Add an article's title and text to the search table (its summaries come later), and
+    the keys of their words to the keys table."""
+    await index_articles(session, [(article_id, title, body)])
 
 
 async def index_articles(session: AsyncSession, articles: Sequence[tuple[int, str, str]]) -> None:
     """`index_article` for several (id, title, text) at once, as one executemany."""
     if not articles:
         return
+    # On SQLite the FTS5 rowid is the article id, which makes updates by id cheap.
     columns, values = (
         ("rowid, article_id", ":id, :id") if _is_sqlite(session) else ("article_id", ":id")
     )
+    texts = [(i, normalize(title), normalize(body)) for i, title, body in articles]
     await session.execute(
         text(
             f"INSERT INTO {SEARCH_TABLE} ({columns}, title, body, summaries) "
             f"VALUES ({values}, :title, :body, '')"
         ),
-        [
-            {"id": i, "title": normalize(title), "body": normalize(body)}
-            for i, title, body in articles
-        ],
+        [{"id": i, "title": title, "body": body} for i, title, body in texts],
+    )
+    await session.execute(
+        text(f"INSERT INTO {KEYS_TABLE} ({_key(session)}, keys) VALUES (:id, :keys)"),
+        [{"id": i, "keys": article_keys(title, body)} for i, title, body in texts],
     )
 
 
@@ -129,27 +152,31 @@ async def search_rows(
     """Articles matching any of `terms`, best first (bm25 on SQLite, ts_rank on PostgreSQL).
 
     An article's score is the sum of what each word contributes (both rankings add up word
-    by word), and a word counts only for its MAX_MATCHES_PER_TERM newest articles: ranking
-    reads every article it scores, so without the cap one common word would make a question
-    read a large part of the archive. Rarer words count everywhere, so an old article is
-    still found by its rarer words. Within `article_ids` (a digest's articles) every match
-    counts. Near-copies are left out unless `article_ids` names them.
+    by word) and of what the words' cross-script keys contribute, at KEY_WEIGHT, from the
+    keys table. A word or key counts only for its MAX_MATCHES_PER_TERM newest articles:
+    ranking reads every article it scores, so without the cap one common word would make a
+    question read a large part of the archive. Rarer words count everywhere, so an old
+    article is still found by its rarer words. Within `article_ids` (a digest's articles)
+    every match counts. Near-copies are left out unless `article_ids` names them.
     """
     if not terms or limit <= 0 or (article_ids is not None and not article_ids):
         return []
     scope = sorted(set(article_ids)) if article_ids is not None else None
+    keys = query_keys(terms)
     params: dict[str, object] = {"limit": limit}
     params.update({f"t{i}": term for i, term in enumerate(terms)})
+    params.update({f"k{j}": key for j, key in enumerate(keys)})
     if scope is not None:
         params.update({"ids": scope, "low": scope[0], "high": scope[-1]})
     if _is_sqlite(session):
         params.update({f"m{i}": fts5_match([term]) for i, term in enumerate(terms)})
+        params.update({f"q{j}": fts5_match([key]) for j, key in enumerate(keys)})
         params["cap"] = MAX_MATCHES_PER_TERM
-        sql = _sqlite_search(len(terms), scoped=scope is not None)
+        sql = _sqlite_search(len(terms), len(keys), scoped=scope is not None)
     else:
         newest = await session.scalar(text(f"SELECT max(article_id) FROM {SEARCH_TABLE}"))
         recent = int(newest or 0) - RECENT_WINDOW
-        sql = _postgres_search(len(terms), scoped=scope is not None, recent=recent)
+        sql = _postgres_search(len(terms), len(keys), scoped=scope is not None, recent=recent)
     statement = text(sql)
     if scope is not None:
         statement = statement.bindparams(bindparam("ids", expanding=True))
@@ -168,8 +195,8 @@ async def search_rows(
     ]
 
 
-def _sqlite_search(count: int, *, scoped: bool) -> str:
-    """One statement: each word's bm25 over its newest matches, summed, then the texts.
+def _sqlite_search(count: int, key_count: int, *, scoped: bool) -> str:
+    """One statement: each word's and key's bm25 over its newest matches, summed, then the texts.
 
     bm25 of an OR query is the sum of its phrases' bm25 (each phrase's IDF is taken over the
     whole index), so scoring word by word ranks exactly as one MATCH of all the words would.
@@ -178,18 +205,22 @@ def _sqlite_search(count: int, *, scoped: bool) -> str:
     the match for every id, hence the range plus the `IN` filter after ranking.
     """
     weights = "0.0, 4.0, 1.0, 2.0"  # article_id, title, body, summaries
+    scored = [(SEARCH_TABLE, f"m{i}", f"-bm25({SEARCH_TABLE}, {weights})") for i in range(count)]
+    scored += [
+        (KEYS_TABLE, f"q{j}", f"-{KEY_WEIGHT} * bm25({KEYS_TABLE})") for j in range(key_count)
+    ]
     per_word = []
-    for i in range(count):
+    for table, match, score in scored:
         if scoped:
             window = "rowid BETWEEN :low AND :high"
         else:
             window = (
-                f"rowid >= coalesce((SELECT rowid FROM {SEARCH_TABLE} "
-                f"WHERE {SEARCH_TABLE} MATCH :m{i} ORDER BY rowid DESC LIMIT 1 OFFSET :cap - 1), 0)"
+                f"rowid >= coalesce((SELECT rowid FROM {table} "
+                f"WHERE {table} MATCH :{match} ORDER BY rowid DESC LIMIT 1 OFFSET :cap - 1), 0)"
             )
         per_word.append(
-            f"SELECT rowid AS id, -bm25({SEARCH_TABLE}, {weights}) AS score FROM {SEARCH_TABLE} "
-            f"WHERE {SEARCH_TABLE} MATCH :m{i} AND {window}"
+            f"SELECT rowid AS id, {score} AS score FROM {table} "
+            f"WHERE {table} MATCH :{match} AND {window}"
         )
     keep = (
         "id IN :ids"
@@ -209,8 +240,9 @@ def _sqlite_search(count: int, *, scoped: bool) -> str:
     )
 
 
-def _postgres_search(count: int, *, scoped: bool, recent: int) -> str:
-    """One statement: each word's ts_rank over its newest matches, averaged, then the texts.
+def _postgres_search(count: int, key_count: int, *, scoped: bool, recent: int) -> str:
+    """One statement: each word's and key's ts_rank over its newest matches, averaged, then
+    the texts.
 
     ts_rank of an OR query is the mean of its words' ranks, so ranking word by word orders
     as one query of all the words would (a word the parser splits, like `co_op`, is ranked
@@ -230,17 +262,19 @@ def _postgres_search(count: int, *, scoped: bool, recent: int) -> str:
     for a rare word over 100,000 articles). Both are integers computed here.
     """
     recent, cap = int(recent), int(MAX_MATCHES_PER_TERM)
+    scored = [(SEARCH_TABLE, f"t{i}", "") for i in range(count)]
+    scored += [(KEYS_TABLE, f"k{j}", f"{KEY_WEIGHT} * ") for j in range(key_count)]
     per_word = []
-    for i in range(count):
-        query = f"plainto_tsquery('simple', :t{i})"
+    for table, param, weight in scored:
+        query = f"plainto_tsquery('simple', :{param})"
         if scoped:
             chosen = (
-                f"SELECT article_id AS id, document FROM {SEARCH_TABLE} "
+                f"SELECT article_id AS id, document FROM {table} "
                 f"WHERE article_id IN :ids AND document @@ {query}"
             )
         else:
             newest = (
-                f"(SELECT article_id AS id, document FROM {SEARCH_TABLE} "
+                f"(SELECT article_id AS id, document FROM {table} "
                 f"WHERE document @@ (SELECT {query}) AND article_id {{}} {recent} "
                 f"ORDER BY article_id DESC LIMIT {cap})"
             )
@@ -248,11 +282,13 @@ def _postgres_search(count: int, *, scoped: bool, recent: int) -> str:
                 f"SELECT * FROM ({newest.format('>')} UNION ALL {newest.format('<=')}) n "
                 f"LIMIT {cap}"
             )
-        per_word.append(f"SELECT m.id, ts_rank(m.document, {query}) AS score FROM ({chosen}) m")
+        per_word.append(
+            f"SELECT m.id, {weight}ts_rank(m.document, {query}) AS score FROM ({chosen}) m"
+        )
     keep = "" if scoped else "JOIN articles d ON d.id = hits.id AND d.duplicate_of IS NULL "
     return (
         f"WITH hits AS ({' UNION ALL '.join(per_word)}), "
-        f"ranked AS (SELECT hits.id, sum(hits.score) / {count} AS score FROM hits {keep}"
+        f"ranked AS (SELECT hits.id, sum(hits.score) / {len(scored)} AS score FROM hits {keep}"
         "GROUP BY hits.id ORDER BY score DESC, hits.id DESC LIMIT :limit) "
         "SELECT a.id, a.title, a.url, a.lang, a.text, s.summaries, ranked.score "
         f"FROM ranked JOIN articles a ON a.id = ranked.id "

@@ -1,10 +1,12 @@
 """Answer a question from stored articles, citing them as numbered links.
 
 Retrieval is full-text search over every article's text and its summaries in both languages,
-so an English question reaches a Hindi article through its English summary. A hit counts only
-when it holds enough of the question's meaningful words (see `is_relevant`); with none, the
-reply says the answer is not in the articles, and no model is asked. Links are always the
-stored URLs of the cited articles, never anything an answerer wrote.
+so an English question reaches a Hindi article through its English summary, and through the
+names it shares with it written in the other script (Kimi K2 Thinking, किमी के2 थिंकिंग),
+even before any summary exists. A hit counts only when it holds enough of the question's
+meaningful words (see `is_relevant`); with none, the reply says the answer is not in the
+articles, and no model is asked. Links are always the stored URLs of the cited articles,
+never anything an answerer wrote.
 """
 
 from __future__ import annotations
@@ -18,12 +20,15 @@ from typing import Protocol
 
 from bot.domain.channels import ConversationTurn
 from bot.domain.digests import SourceLink
-from bot.domain.languages import Lang
+from bot.domain.languages import Lang, LangChoice
 from bot.domain.repositories import UnitOfWork, UnitOfWorkFactory
 from bot.domain.search import SearchHit
 from bot.llm.guards import strip_urls
+from bot.text.language import detect_language
+from bot.text.scripts import count_scripts
 from bot.text.stopwords import NEWS_FILLER, STOPWORDS, word_set
 from bot.text.tokens import words
+from bot.text.translit import CROSS_SCRIPT_MIN, cross_script_key
 
 _NOT_FOUND: dict[Lang, str] = {
     "en": "That is not in the articles I have. Try other words, or ask about a recent digest.",
@@ -44,6 +49,8 @@ _ASKING = word_set(
 #: How many earlier turns of a thread a follow-up sees.
 HISTORY_TURNS = 4
 _MARKER = re.compile(r"\[(\d{1,3})\]")
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+_BEFORE_SENTENCE = ".?!।:\"'“‘("
 _INVISIBLE = dict.fromkeys((0x200C, 0x200D))
 
 
@@ -124,12 +131,62 @@ def needed_matches(term_count: int) -> int:
     return min(2, math.ceil(term_count / 2))
 
 
-def is_relevant(terms: Collection[str], document: str) -> bool:
-    """True when `document` holds enough of the question's evidence `terms`."""
+def is_relevant(terms: Collection[str], document: str, *, names: Collection[str] = ()) -> bool:
+    """True when `document` holds enough of the question's evidence `terms`.
+
+    A term written in the other script counts by its cross-script key (Thinking, थिंकिंग).
+    Four consonants still join unrelated words now and then (monsoon and मनुष्यों are both
+    `mnsn`), so such a key counts only beside another match, unless the question wrote the
+    word as a name (`names`: DeepSeek); a longer key, or one with a digit (K2), counts alone.
+    """
     if not terms:
         return False
+    needed = needed_matches(len(terms))
     present = set(words(_normalize(document)))
-    return sum(term in present for term in terms) >= needed_matches(len(terms))
+    found = sum(term in present for term in terms)
+    keyed = [(t, key) for t in terms if t not in present and (key := cross_script_key(t))]
+    if found >= needed or not keyed:
+        return found >= needed
+    present_keys = {cross_script_key(word) for word in present}
+    matched = [(term, key) for term, key in keyed if key in present_keys]
+    strong = sum(term in names or _distinctive(key) for term, key in matched)
+    weak = len(matched) - strong
+    return found + strong + (weak if found + strong + weak >= 2 else 0) >= needed
+
+
+def written_as_names(question: str) -> set[str]:
+    """The question's words (case-folded) written as names: with a capital inside (DeepSeek,
+    GPU), a capital not starting a sentence (Kimi), or letters with digits (K2)."""
+    found = set()
+    for match in _LATIN_WORD.finditer(question):
+        word = match.group()
+        before = question[max(0, match.start() - 8) : match.start()].rstrip()
+        starts_sentence = not before or before[-1] in _BEFORE_SENTENCE
+        capital = word[0].isupper() and not starts_sentence
+        if capital or any(ch.isupper() or ch.isdigit() for ch in word[1:]):
+            found.add(word.casefold())
+    return found
+
+
+def _distinctive(key: str) -> bool:
+    """Whether a cross-script key is rare enough to be evidence alone (see `is_relevant`)."""
+    return len(key) > CROSS_SCRIPT_MIN or any(ch.isdigit() for ch in key)
+
+
+def answer_language(question: str, choice: LangChoice) -> Lang:
+    """The language to answer in: the chat's, or the question's own when the chat chose both.
+
+    A chat of both languages reads either, and whoever asked in English wants English back.
+    A question too short to tell (a name alone) is answered in the language most of its
+    letters are written in, Hindi on a tie.
+    """
+    if choice != "both":
+        return choice
+    detected = detect_language(question)
+    if detected in ("hi", "en"):
+        return detected
+    counts = count_scripts(question)
+    return "en" if counts.latin > counts.devanagari else "hi"
 
 
 async def thread_context(
@@ -188,10 +245,11 @@ async def answer_question(
     story already being discussed first; an article still has to match the new question's
     own words to count. Without an answerer the reply is the passages, labelled as extracts.
     """
-    terms = evidence_terms(question)
+    terms, asked = evidence_terms(question), question
     previous = history[-1].question if history else ""
     if not terms and previous:
-        terms = evidence_terms(previous)
+        terms, asked = evidence_terms(previous), previous
+    names = written_as_names(asked)
     query = f"{previous} {question}".strip()
     async with uow_factory() as uow:
         scope: list[int] | None = None
@@ -199,7 +257,9 @@ async def answer_question(
             digest = await uow.digests.get(digest_id)
             scope = [aid for item in digest.items for aid in item.article_ids] if digest else None
         found = await uow.articles.search(query, limit=limit * 2, article_ids=scope)
-        hits = [h for h in found if is_relevant(terms, await _searched_text(uow, h))][:limit]
+        hits = [h for h in found if is_relevant(terms, await _searched_text(uow, h), names=names)][
+            :limit
+        ]
     if not hits:
         return Answer(text=_NOT_FOUND[lang], found=False)
     if answerer is None:

@@ -10,11 +10,16 @@ English source (मॉडल and model are both `mdl`), and inflected forms shar
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 from bot.text.scripts import is_devanagari
 
 #: Keys shorter than this collide too often (कम, काम, कमी) to be used as keys.
 MIN_SKELETON = 3
+#: Search across scripts needs a longer key (digits aside): among all the words of an
+#: archive, three consonants still join unrelated words (cost and कष्ट are both `kst`,
+#: train and तरण both `trn`).
+CROSS_SCRIPT_MIN = 4
 
 _DEVANAGARI: dict[str, str] = {
     **dict.fromkeys("कख\u0958\u0959", "k"),
@@ -69,6 +74,22 @@ def story_key(word: str) -> str:
     """The skeleton when it is distinctive enough to match on, else the word itself."""
     key = skeleton(word)
     return key if len(key) >= MIN_SKELETON else word
+
+
+@lru_cache(maxsize=1 << 16)
+def cross_script_key(word: str) -> str | None:
+    """The key under which `word` is found in the other script, or None when its skeleton is
+    too short to tell words apart: DeepSeek and डीपसीक give `dpsk`, Thinking and थिंकिंग
+    `tnkng`, K2 and के2 `k2` (letters with digits are distinctive however short); Kimi and
+    किमी (`km`) and numbers, which both scripts already write alike, give None.
+
+    Remembered for the most recent words: every stored article and every question is keyed
+    word by word, and the words of the news repeat.
+    """
+    key = skeleton(word)
+    if any(ch.isdigit() for ch in key):
+        return key if len(key) >= 2 and not key.isdigit() else None
+    return key if len(key) >= CROSS_SCRIPT_MIN else None
 
 
 def _latin_char(ch: str) -> str:

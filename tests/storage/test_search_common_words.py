@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 import storage.search
 from bot.domain.articles import Article
 from bot.domain.repositories import UnitOfWorkFactory
-from storage.search import SEARCH_TABLE, fts5_match, query_terms
+from storage.search import KEY_WEIGHT, KEYS_TABLE, SEARCH_TABLE, fts5_match, query_keys, query_terms
 from storage.uow import SqlUnitOfWorkFactory
 from tests.storage.builders import an_article, corpus_articles
 
@@ -90,7 +90,10 @@ async def test_scores_equal_the_databases_own_ranking_of_the_whole_query(
     async with uow_factory() as uow:
         hits = await uow.articles.search(query, limit=10)
     assert isinstance(uow_factory, SqlUnitOfWorkFactory)
-    expected = await whole_query_scores(uow_factory, query_terms(query))
+    terms = query_terms(query)
+    words = await whole_query_scores(uow_factory, SEARCH_TABLE, terms)
+    keys = await whole_query_scores(uow_factory, KEYS_TABLE, query_keys(terms))
+    expected = combined(words, len(terms), keys, len(query_keys(terms)), uow_factory)
 
     assert [hit.article_id for hit in hits] == list(expected)
     for hit in hits:
@@ -98,16 +101,16 @@ async def test_scores_equal_the_databases_own_ranking_of_the_whole_query(
 
 
 async def whole_query_scores(
-    uow_factory: SqlUnitOfWorkFactory, terms: list[str]
+    uow_factory: SqlUnitOfWorkFactory, table: str, terms: list[str]
 ) -> dict[int, float]:
-    """Every match's score from one query of all the words, best first (ties: newest first)."""
+    """Every match's score from one query of all the words of `table`, by article id."""
     async with uow_factory.engine.connect() as conn:
         if conn.dialect.name == "sqlite":
+            weights = ", 0.0, 4.0, 1.0, 2.0" if table == SEARCH_TABLE else ""
             result = await conn.execute(
                 text(
-                    f"SELECT rowid, -bm25({SEARCH_TABLE}, 0.0, 4.0, 1.0, 2.0) AS score "
-                    f"FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH :match "
-                    "ORDER BY score DESC, rowid DESC"
+                    f"SELECT rowid, -bm25({table}{weights}) AS score "
+                    f"FROM {table} WHERE {table} MATCH :match"
                 ),
                 {"match": fts5_match(terms)},
             )
@@ -116,12 +119,32 @@ async def whole_query_scores(
             result = await conn.execute(
                 text(
                     f"SELECT article_id, ts_rank(document, {tsquery}) AS score "
-                    f"FROM {SEARCH_TABLE} WHERE document @@ ({tsquery}) "
-                    "ORDER BY score DESC, article_id DESC"
+                    f"FROM {table} WHERE document @@ ({tsquery})"
                 ),
                 {f"t{i}": term for i, term in enumerate(terms)},
             )
         return {row_id: float(score) for row_id, score in result.all()}
+
+
+def combined(
+    words: dict[int, float],
+    word_count: int,
+    keys: dict[int, float],
+    key_count: int,
+    uow_factory: SqlUnitOfWorkFactory,
+) -> dict[int, float]:
+    """The words' and the keys' whole-query scores as search adds them, best first (ties:
+    newest first): bm25 sums over phrases; ts_rank of an OR query is its terms' mean."""
+    sqlite = uow_factory.engine.dialect.name == "sqlite"
+    scores = {}
+    for article_id in words.keys() | keys.keys():
+        word, key = words.get(article_id, 0.0), keys.get(article_id, 0.0)
+        if sqlite:
+            scores[article_id] = word + KEY_WEIGHT * key
+        else:
+            total = word * word_count + KEY_WEIGHT * key * key_count
+            scores[article_id] = total / (word_count + key_count)
+    return dict(sorted(scores.items(), key=lambda item: (-item[1], -item[0])))
 
 
 @pytest.mark.postgres

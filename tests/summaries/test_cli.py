@@ -49,7 +49,7 @@ def test_summarize_keeps_each_corpus_articles_key_facts_and_none_of_its_chrome(
     assert result.exit_code == 0, result.output
     headline, _, rest = result.stdout.partition("\n")
     body, _, label = rest.strip().rpartition("\n")
-    assert "[extract (offline); extract extract-v1 offline]" in label
+    assert "[extract (offline); extract extract-v2 offline]" in label
     for spellings in KEY_FACTS[prefix]:
         assert any(s in body for s in spellings), (prefix, spellings, body)
     for chrome in BOILERPLATE:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from bot.summarize.base import Summarizer
-from bot.summarize.offline import ExtractiveSummarizer, extract_sentences
+from bot.summarize.offline import MAX_WORDS, ExtractiveSummarizer, extract_sentences
 from bot.text.sentences import split_sentences
 from tests.summarize_offline.articles import corpus_article, fixture
 from tests.text.corpus import corpus_prefixes
@@ -46,7 +46,7 @@ async def test_summary_is_one_to_three_article_sentences_in_article_order(prefix
 
     sentences = split_sentences(summary.text)
     assert 1 <= len(sentences) <= 3
-    assert len(summary.text.split()) <= 60
+    assert len(summary.text.split()) <= MAX_WORDS
     flat_text = "".join(article.text.split())
     positions = [flat_text.find("".join(s.split())) for s in sentences]
     assert all(p >= 0 for p in positions), "a summary sentence is not in the article"
@@ -66,7 +66,7 @@ async def test_summary_is_labelled_as_an_offline_extract_of_this_content() -> No
     assert summary.content_hash == article.content_hash
     assert (summary.prompt_name, summary.prompt_hash, summary.model) == (
         "extract",
-        "extract-v1",
+        "extract-v2",
         "offline",
     )
     assert summary.headline == "क्या डीपसीक मोमेंट्स अब नया सामान्य है?"
