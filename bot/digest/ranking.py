@@ -29,9 +29,8 @@ REPORTS_WEIGHT = 0.25
 ALSO_SIZE = 5
 #: Links shown under one item at most (the item still covers every report).
 MAX_LINKS = 6
-#: Reports longer than this count as equally substantial when a representative is chosen
-#: (a longer one would be summarized in several calls for nothing).
-SUBSTANTIAL_CHARS = 6000
+#: A report shorter than this (a teaser) is summarized only when a story has nothing longer.
+SUBSTANTIAL_MIN_CHARS = 400
 
 
 class StoryBoost(Protocol):
@@ -144,14 +143,18 @@ def select(candidates: Sequence[StoryCandidate], taste: ChannelTaste, now: datet
 
 def representative(reports: Sequence[StoryReport], lang: str) -> StoryReport:
     """The report a story is summarized from in `lang`: one written in it if any, from the
-    heaviest source, substantial but not needlessly long, the earliest among equals; never a
-    near-copy when an original is there."""
+    heaviest source, with enough text to summarize, the most central to the story (closest
+    to what its reports say together), the earliest among equals; never a near-copy when an
+    original is there."""
+    originals = [r for r in reports if r.copy_of is None] or list(reports)
+    centrality = _centrality(originals)
     return min(
-        [r for r in reports if r.copy_of is None] or reports,
+        originals,
         key=lambda r: (
             r.lang != lang,
             -r.priority,
-            -min(r.length, SUBSTANTIAL_CHARS),
+            r.length < SUBSTANTIAL_MIN_CHARS,
+            -round(centrality[r.article_id], 3),
             r.seen_at,
             r.article_id,
         ),
@@ -172,6 +175,22 @@ def shown_reports(pick: Pick, lang: str) -> list[StoryReport]:
             shown.append(report)
     shown += [r for r in ordered if r not in shown]
     return shown[:MAX_LINKS]
+
+
+def _centrality(reports: Sequence[StoryReport]) -> dict[int, float]:
+    """How close each report's terms are to the sum of all the reports' (unit) term vectors."""
+    units = []
+    total: dict[str, float] = {}
+    for report in reports:
+        norm = math.sqrt(sum(w * w for w in report.terms.values())) or 1.0
+        unit = {term: w / norm for term, w in report.terms.items()}
+        units.append(unit)
+        for term, value in unit.items():
+            total[term] = total.get(term, 0.0) + value
+    return {
+        report.article_id: sum(v * total[t] for t, v in unit.items())
+        for report, unit in zip(reports, units, strict=True)
+    }
 
 
 def _outlet_weights(reports: Sequence[StoryReport]) -> dict[str, float]:

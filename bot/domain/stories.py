@@ -7,6 +7,7 @@ channel was already sent is known per story.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -48,6 +49,8 @@ class StoryReport:
     #: The original this report nearly copies (syndication): it counts for the outlets that
     #: carried the story, but is neither summarized nor linked, and brings no update.
     copy_of: int | None = None
+    #: The terms that identify its event (`bot.stories.terms`): how central it is to its story.
+    terms: Mapping[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -180,6 +180,7 @@ class SqlStoryRepository:
                     func.length(ArticleRow.text),
                     func.coalesce(SourceRow.priority, 0),
                     ArticleRow.duplicate_of,
+                    ArticleRow.story_terms,
                 )
                 .outerjoin(SourceRow, SourceRow.id == ArticleRow.source_id)
                 .where(ArticleRow.story_id.in_(ids[start : start + _CHUNK]))
@@ -187,7 +188,7 @@ class SqlStoryRepository:
             )
             for row in result.all():
                 story_id, article_id, source_id, canonical, url, lang, title = row[:7]
-                published, fetched, length, priority, copy_of = row[7:]
+                published, fetched, length, priority, copy_of, terms = row[7:]
                 by_story[story_id].append(
                     StoryReport(
                         article_id=article_id,
@@ -200,6 +201,7 @@ class SqlStoryRepository:
                         length=int(length or 0),
                         priority=int(priority),
                         copy_of=copy_of,
+                        terms=terms or {},
                     )
                 )
         return [

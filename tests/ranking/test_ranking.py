@@ -27,6 +27,7 @@ def _report(
     priority: int = 0,
     length: int = 2000,
     copy_of: int | None = None,
+    terms: dict[str, float] | None = None,
 ) -> StoryReport:
     article_id = next(_ids)
     return StoryReport(
@@ -40,6 +41,7 @@ def _report(
         length=length,
         priority=priority,
         copy_of=copy_of,
+        terms=terms or {},
     )
 
 
@@ -156,3 +158,13 @@ def test_equal_selections_have_equal_keys_so_channels_share_a_digest() -> None:
 
     assert first.key == second.key
     assert first.key != other.key
+
+
+def test_a_story_is_summarized_from_its_most_central_substantial_report() -> None:
+    event = {"rbi": 2.0, "rpo": 1.5, "#5.5": 1.5, "rt": 1.0}
+    aside = _report("a.example", hours_ago=9, terms={"rbi": 1.0, "crkt": 2.0, "mtch": 2.0})
+    central = _report("b.example", hours_ago=3, terms=event)
+    teaser = _report("c.example", hours_ago=1, length=120, terms=event)
+    close = _report("d.example", hours_ago=2, terms={**event, "mlhtr": 1.0})
+
+    assert representative([aside, central, teaser, close], "en") == central
