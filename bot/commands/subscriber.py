@@ -10,7 +10,6 @@ from bot.domain.channels import ConversationTurn, Subscription
 from bot.domain.digests import Digest
 from bot.domain.languages import langs_of, parse_lang_choice
 from bot.errors import DeliveryError
-from bot.scheduler.schedules import ScheduleError, next_runs, parse_schedule, zone
 from bot.services.publish import publish
 from bot.services.questions import (
     Answer,
@@ -19,6 +18,7 @@ from bot.services.questions import (
     save_turn,
     thread_context,
 )
+from bot.services.schedules import ScheduleError, next_runs, parse_schedule, zone
 
 log = logging.getLogger(__name__)
 

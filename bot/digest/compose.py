@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from bot.digest.labels import digest_title, untranslated_note
 from bot.domain.digests import Digest, DigestItem, SourceLink, StoryEntry
+from bot.domain.labels import digest_title, untranslated_note
 from bot.domain.languages import Lang
 
 PROMPT_HASH = "compose-extract-v2"

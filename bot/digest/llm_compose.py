@@ -25,8 +25,8 @@ from datetime import datetime
 from pydantic import ValidationError
 
 from bot.digest.compose import OfflineDigestComposer, compose_item
-from bot.digest.labels import digest_title
 from bot.domain.digests import Digest, DigestItem, SourceLink, StoryEntry
+from bot.domain.labels import digest_title
 from bot.domain.languages import Lang
 from bot.errors import SummarizerError
 from bot.llm.client import LLMClient

@@ -19,9 +19,9 @@ from bot.domain.channels import Channel, Subscription
 from bot.domain.languages import Lang, langs_of
 from bot.domain.repositories import UnitOfWorkFactory
 from bot.errors import DigestbotError
-from bot.scheduler.schedules import last_slot, next_runs, parse_schedule
 from bot.services.deliveries import DeliveryReport
 from bot.services.publish import DigestMaker, compose_for, deliver_all, record_delivery
+from bot.services.schedules import last_slot, next_runs, parse_schedule
 
 log = logging.getLogger(__name__)
 

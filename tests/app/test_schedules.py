@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.scheduler.schedules import ScheduleError, last_slot, next_runs, parse_schedule
+from bot.services.schedules import ScheduleError, last_slot, next_runs, parse_schedule
 
 
 def test_daily_digest_stays_at_local_time_across_new_york_dst_end() -> None:

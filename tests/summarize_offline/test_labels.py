@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from bot.digest.labels import (
+from bot.domain.labels import (
     LABELS,
     digest_title,
     format_day,

@@ -1,15 +1,15 @@
 """The fixed words of a rendered digest, in Hindi and English.
 
-The digest's own labels (sources, extract, part i/n) come from `bot.digest.labels`, so a
+The digest's own labels (sources, extract, part i/n) come from `bot.domain.labels`, so a
 digest reads the same on every platform; the line saying how the items were written is
 the renderers' own.
 """
 
 from __future__ import annotations
 
-from bot.digest.labels import labels_for
-from bot.digest.labels import part_label as digest_part_label
 from bot.domain.digests import Digest
+from bot.domain.labels import labels_for
+from bot.domain.labels import part_label as digest_part_label
 from bot.domain.languages import Lang
 
 _METHOD = {
