@@ -15,10 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.adapters.base import ChatAdapter
 from bot.config import Settings
+from bot.domain.channels import Worker
 from bot.domain.repositories import UnitOfWorkFactory
-from bot.services.questions import Answerer
 from bot.services.stories import StoryAssigner
 from bot.sources.base import SourceReader
+from bot.summarize.answers import Answerer
 from bot.summarize.base import DigestComposer, Summarizer
 from storage.db import make_engine
 from storage.uow import make_uow_factory
@@ -170,7 +171,8 @@ def build_app(
     from bot.sources.reader import WebSourceReader
 
     engine = make_engine(settings.database_url)
-    uow_factory = make_uow_factory(engine)
+    # The process's one worker identity: its delivery claims carry it once it is alive.
+    uow_factory = make_uow_factory(engine, Worker())
     chat = adapters if adapters is not None else build_adapters(settings, console or sys.stdout)
     writers = build_summarizers(settings, uow_factory, chat)
     return App(

@@ -12,8 +12,8 @@ from bot.adapters.base import ChatAdapter
 from bot.domain.messages import IncomingMessage
 from bot.domain.repositories import UnitOfWorkFactory
 from bot.services.publish import DigestMaker
-from bot.services.questions import Answerer
 from bot.sources.base import SourceReader
+from bot.summarize.answers import Answerer
 
 
 class PlatformAdmins(Protocol):

@@ -13,13 +13,13 @@ from bot.digest.llm_compose import LLMDigestComposer
 from bot.domain.repositories import UnitOfWorkFactory
 from bot.domain.usage import LLMCall
 from bot.errors import ConfigError
-from bot.llm.answer import LLMAnswerer
 from bot.llm.budget import WARN_SHARE, TokenBudget
 from bot.llm.client import OpenAIChatClient, UsageRecorder
 from bot.llm.prompts import PromptStore
 from bot.services.answers import StoredAnswers
 from bot.services.notices import notify_admins
-from bot.services.questions import Answerer
+from bot.summarize.answer import LLMAnswerer
+from bot.summarize.answers import Answerer
 from bot.summarize.base import DigestComposer, Summarizer
 from bot.summarize.llm import LLMSummarizer
 

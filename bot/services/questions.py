@@ -16,14 +16,13 @@ import re
 import unicodedata
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
 
 from bot.domain.channels import ConversationTurn
 from bot.domain.digests import SourceLink
 from bot.domain.languages import Lang, LangChoice
 from bot.domain.repositories import UnitOfWork, UnitOfWorkFactory
 from bot.domain.search import SearchHit
-from bot.llm.guards import strip_urls
+from bot.summarize.answers import Answerer, Draft, extract_answer
 from bot.text.language import detect_language
 from bot.text.scripts import count_scripts
 from bot.text.stopwords import NEWS_FILLER, STOPWORDS, word_set
@@ -33,10 +32,6 @@ from bot.text.translit import CROSS_SCRIPT_MIN, cross_script_key
 _NOT_FOUND: dict[Lang, str] = {
     "en": "That is not in the articles I have. Try other words, or ask about a recent digest.",
     "hi": "यह मेरे पास मौजूद लेखों में नहीं है। दूसरे शब्दों में पूछें, या किसी हाल के सार के बारे में।",
-}
-_EXTRACT_LABEL: dict[Lang, str] = {
-    "en": "Most relevant passages from the stored articles (extracts, no AI summary):",
-    "hi": "संग्रहित लेखों के सबसे प्रासंगिक अंश (सीधे उद्धरण, एआई सारांश नहीं):",
 }
 #: Words of asking rather than of a topic: "tell me the latest news" names no story.
 _ASKING = word_set(
@@ -52,16 +47,6 @@ _MARKER = re.compile(r"\[(\d{1,3})\]")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 _BEFORE_SENTENCE = ".?!।:\"'“‘("
 _INVISIBLE = dict.fromkeys((0x200C, 0x200D))
-
-
-@dataclass(frozen=True)
-class Draft:
-    """What an answerer wrote: text citing passages as [1], [2] … in the order they were given,
-    and the numbers it cites. `extract` marks the offline passages (labelled in the text)."""
-
-    text: str
-    cited: tuple[int, ...] = ()
-    extract: bool = False
 
 
 @dataclass
@@ -81,33 +66,6 @@ class ThreadContext:
     key: str | None
     history: list[ConversationTurn]
     digest_id: int | None
-
-
-class Answerer(Protocol):
-    """Writes a grounded answer from retrieved passages (the LLM-backed one, when configured)."""
-
-    async def answer(
-        self,
-        question: str,
-        lang: Lang,
-        hits: Sequence[SearchHit],
-        *,
-        history: Sequence[ConversationTurn] = (),
-        style_note: str = "",
-    ) -> Draft:
-        """Answer only from `hits`, citing them as [1], [2] … in the order given.
-
-        `history` is the thread's earlier turns, oldest first: context for what the question
-        refers to, never a source of facts. `style_note` is the channel's tone preference.
-        Must not raise: on any failure the answer is `extract_answer(lang, hits)`.
-        """
-
-
-def extract_answer(lang: Lang, hits: Sequence[SearchHit]) -> Draft:
-    """The offline answer: the passages themselves, labelled as extracts, each cited."""
-    lines = [_EXTRACT_LABEL[lang]]
-    lines += [f"[{n}] {strip_urls(hit.snippet)}" for n, hit in enumerate(hits, start=1)]
-    return Draft(text="\n\n".join(lines), cited=tuple(range(1, len(hits) + 1)), extract=True)
 
 
 def evidence_terms(text: str) -> list[str]:

@@ -7,10 +7,10 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.domain.repositories import UnitOfWorkFactory
-from bot.llm.answer import LLMAnswerer
 from bot.llm.client import OpenAIChatClient
 from bot.llm.prompts import PromptStore
 from bot.llm.wiring import token_budget, usage_recorder
+from bot.summarize.answer import LLMAnswerer
 from tests.fakes.openai_server import FakeOpenAIServer
 
 MODEL = "gpt-4o-mini"

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.domain.repositories import UnitOfWorkFactory
-from bot.llm.answer import LLMAnswerer
 from bot.llm.prompts import PromptStore
 from bot.services.questions import answer_question
+from bot.summarize.answer import LLMAnswerer
 from tests.answers.conftest import answerer_for
 from tests.answers.library import DEEPSEEK, MONSOON, store
 from tests.fakes.openai_server import (

@@ -6,8 +6,8 @@ import re
 
 from bot.commands.subscriber import answer_text
 from bot.domain.repositories import UnitOfWorkFactory
-from bot.llm.answer import LLMAnswerer
 from bot.services.questions import answer_question
+from bot.summarize.answer import LLMAnswerer
 from tests.answers.library import CRICKET, DEEPSEEK, HOSTILE, MONSOON, store
 from tests.fakes.openai_server import CiteFact, FakeOpenAIServer, Obey, Reply
 

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 from bot.domain.articles import Article
 from bot.domain.channels import ConversationTurn
 from bot.domain.repositories import UnitOfWorkFactory
-from bot.llm.answer import LLMAnswerer
 from bot.services.questions import answer_question, save_turn, thread_context
+from bot.summarize.answer import LLMAnswerer
 from tests.answers.library import CRICKET, DEEPSEEK, MONSOON, Story, store
 from tests.fakes.openai_server import FakeOpenAIServer
 from tests.storage.builders import a_digest
