@@ -120,7 +120,12 @@ class LLMDigestComposer:
     async def _items(
         self, lang: Lang, stories: Sequence[StoryEntry], style_note: str
     ) -> list[DigestItem]:
-        refs = self._refs_within_budget(stories)
+        """The model words the stories that have a summary to word; one without (an extract
+        that could not be had in `lang`) is shown as the offline composer shows it."""
+        readable = [e for e in stories if e.summary.text.strip() and not e.summary.untranslated]
+        if not readable:
+            raise SummarizerError("no story has a summary in the digest's language to word")
+        refs = self._refs_within_budget(readable)
         output = await self._ask(lang, refs, style_note)
         written: dict[int, ComposeGroup] = {}
         for group in output.groups:
@@ -130,13 +135,14 @@ class LLMDigestComposer:
                 written.setdefault(numbers[0], group)
         if not written:
             raise SummarizerError("the LLM digest named none of the given stories")
-        items = [
-            self._written_item(written[ref.number], ref, lang)
-            if ref.number in written
-            else _from_summary(ref, lang)
-            for ref in refs
-        ]
-        items += [_from_summary(_Ref(0, entry), lang) for entry in stories[len(refs) :]]
+        by_story = {id(ref.entry): ref for ref in refs}
+        items = []
+        for entry in stories:
+            ref = by_story.get(id(entry)) or _Ref(0, entry)
+            wording = written.get(ref.number)
+            items.append(
+                self._written_item(wording, ref, lang) if wording else _from_summary(ref, lang)
+            )
         return items
 
     def _refs_within_budget(self, stories: Sequence[StoryEntry]) -> list[_Ref]:
@@ -174,7 +180,7 @@ class LLMDigestComposer:
                     purpose=PURPOSE,
                     max_tokens=self.max_output_tokens,
                 )
-                output = DigestComposeOutput.model_validate(data)
+                output = _usable_groups(data)
             except (LLMOutputError, ValidationError) as exc:
                 if attempt == 1:
                     raise
@@ -274,6 +280,28 @@ def _item_json(number: int, entry: StoryEntry) -> str:
         },
         ensure_ascii=False,
     )
+
+
+def _usable_groups(data: dict[str, object]) -> DigestComposeOutput:
+    """The answer's groups that have the asked-for shape; one malformed group (an empty body,
+    say) costs that story its wording, not the whole digest. Raises ValidationError when no
+    group is usable, so the model is asked once more."""
+    try:
+        return DigestComposeOutput.model_validate(data)
+    except ValidationError:
+        raw = data.get("groups")
+        if not isinstance(raw, list):
+            raise
+        usable = []
+        for group in raw:
+            try:
+                usable.append(ComposeGroup.model_validate(group))
+            except ValidationError:
+                continue
+        if not usable:
+            raise
+        log.info("LLM digest: %d of %d groups were usable", len(usable), len(raw))
+        return DigestComposeOutput(groups=usable)
 
 
 def _reason(exc: Exception) -> str:

@@ -11,7 +11,7 @@ scored mostly by its new outlets. A channel's own taste (topics, mutes, votes) p
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -141,17 +141,21 @@ def select(candidates: Sequence[StoryCandidate], taste: ChannelTaste, now: datet
     return Selection(tuple(ranked[:size]), tuple(ranked[size : size + max(0, taste.also)]))
 
 
-def representative(reports: Sequence[StoryReport], lang: str) -> StoryReport:
-    """The report a story is summarized from in `lang`: one written in it if any, from the
-    heaviest source, with enough text to summarize, the most central to the story (closest
-    to what its reports say together), the earliest among equals; never a near-copy when an
-    original is there."""
+def representative(
+    reports: Sequence[StoryReport], lang: str, *, summarized: Collection[int] = ()
+) -> StoryReport:
+    """The report a story is summarized from in `lang`: one written in it if any, one already
+    `summarized` in it if any (a story keeps its summary as reports arrive, and costs no new
+    call), from the heaviest source, with enough text to summarize, the most central to the
+    story (closest to what its reports say together), the earliest among equals; never a
+    near-copy when an original is there."""
     originals = [r for r in reports if r.copy_of is None] or list(reports)
     centrality = _centrality(originals)
     return min(
         originals,
         key=lambda r: (
             r.lang != lang,
+            r.article_id not in summarized,
             -r.priority,
             r.length < SUBSTANTIAL_MIN_CHARS,
             -round(centrality[r.article_id], 3),
@@ -161,11 +165,10 @@ def representative(reports: Sequence[StoryReport], lang: str) -> StoryReport:
     )
 
 
-def shown_reports(pick: Pick, lang: str) -> list[StoryReport]:
-    """The reports linked under an item, at most `MAX_LINKS`: the representative first, then
-    one per further outlet by source weight, then other reports of those outlets (near-copies
-    are not linked: they say the same)."""
-    first = representative(pick.reports, lang)
+def shown_reports(pick: Pick, first: StoryReport) -> list[StoryReport]:
+    """The reports linked under an item, at most `MAX_LINKS`: `first` (the representative),
+    then one per further outlet by source weight, then other reports of those outlets
+    (near-copies are not linked: they say the same)."""
     ordered = _by_weight([r for r in pick.reports if r.copy_of is None])
     outlets = {first.outlet}
     shown = [first]

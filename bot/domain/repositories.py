@@ -121,6 +121,12 @@ class SummaryRepository(Protocol):
     ) -> Summary | None:
         """A summary made from identical text with the same prompt and model, or None."""
 
+    async def summarized(
+        self, article_ids: Sequence[int], lang: str, prompt_hash: str, model: str
+    ) -> set[int]:
+        """Which of these articles already have a summary in `lang` by this prompt and model
+        (a story keeps the report it was summarized from while that one is still good)."""
+
     async def latest_for(self, article_id: int, lang: str) -> Summary | None:
         """The newest summary of this article in this language, or None."""
 

@@ -33,6 +33,8 @@ DIGEST_TIME_CAP = timedelta(minutes=3)
 
 #: (language, representative article id) → that article and its summary in the language.
 Summaries = dict[tuple[Lang, int], tuple[Article, Summary]]
+#: (language, story id) → the report the story is summarized from in that language.
+Representatives = dict[tuple[Lang, int], StoryReport]
 
 
 @dataclass(frozen=True)
@@ -44,26 +46,46 @@ class DigestRequest:
     style_note: str = ""
 
 
-def representatives(requests: Sequence[DigestRequest]) -> dict[Lang, list[int]]:
-    """Per language, the reports the requested digests are summarized from (each once)."""
-    wanted: dict[Lang, dict[int, None]] = {}
+async def representatives(
+    uow_factory: UnitOfWorkFactory, summarizer: Summarizer, requests: Sequence[DigestRequest]
+) -> Representatives:
+    """Per language and chosen story, the report it is summarized from: one already
+    summarized by this summarizer when the story has one in the language, so a story that
+    grew keeps its summary and costs no new call."""
+    reports: dict[Lang, set[int]] = {}
     for request in requests:
+        ids = reports.setdefault(request.lang, set())
         for pick in request.selection.picks:
-            report = representative(pick.reports, request.lang)
-            wanted.setdefault(request.lang, {})[report.article_id] = None
-    return {lang: list(ids) for lang, ids in wanted.items()}
+            ids.update(r.article_id for r in pick.reports)
+    summarized: dict[Lang, set[int]] = {}
+    async with uow_factory() as uow:
+        for lang, ids in reports.items():
+            summarized[lang] = await uow.summaries.summarized(
+                sorted(ids), lang, summarizer.prompt_hash, summarizer.model
+            )
+    return {
+        (request.lang, pick.story_id): representative(
+            pick.reports, request.lang, summarized=summarized[request.lang]
+        )
+        for request in requests
+        for pick in request.selection.picks
+    }
 
 
 async def summarize_shown(
     uow_factory: UnitOfWorkFactory,
     summarizer: Summarizer,
     fallback: Summarizer,
-    requests: Sequence[DigestRequest],
+    chosen: Representatives,
     *,
     deadline: float | None = None,
 ) -> Summaries:
-    """The summary of every representative report the requests show, every language at once."""
-    wanted = representatives(requests)
+    """The summary of every chosen representative report, every language at once."""
+    wanted: dict[Lang, list[int]] = {}
+    for (lang, _), report in chosen.items():
+        ids = wanted.setdefault(lang, [])
+        if report.article_id not in ids:
+            ids.append(report.article_id)
     async with uow_factory() as uow:
         articles = {
             a.id: a
@@ -90,11 +112,13 @@ async def summarize_shown(
     }
 
 
-def story_entries(request: DigestRequest, summaries: Summaries) -> list[StoryEntry]:
+def story_entries(
+    request: DigestRequest, chosen: Representatives, summaries: Summaries
+) -> list[StoryEntry]:
     """The chosen stories of a request as a composer receives them, in the selection's order."""
     entries = []
     for pick in request.selection.picks:
-        report = representative(pick.reports, request.lang)
+        report = chosen[(request.lang, pick.story_id)]
         found = summaries.get((request.lang, report.article_id))
         if found is None:
             log.warning("story %s has no stored representative; left out", pick.story_id)
@@ -105,7 +129,7 @@ def story_entries(request: DigestRequest, summaries: Summaries) -> list[StoryEnt
                 story_id=pick.story_id,
                 article=article,
                 summary=summary,
-                links=tuple(_link(r) for r in shown_reports(pick, request.lang)),
+                links=tuple(_link(r) for r in shown_reports(pick, report)),
                 article_ids=tuple(r.article_id for r in pick.reports),
                 is_update=pick.is_update,
                 outlets=len(pick.outlets),
@@ -141,9 +165,8 @@ async def compose_digests(
         return []
     loop = asyncio.get_running_loop()
     deadline = loop.time() + time_cap.total_seconds() if time_cap is not None else None
-    summaries = await summarize_shown(
-        uow_factory, summarizer, fallback, requests, deadline=deadline
-    )
+    chosen = await representatives(uow_factory, summarizer, requests)
+    summaries = await summarize_shown(uow_factory, summarizer, fallback, chosen, deadline=deadline)
     offline = offline_composer or OfflineDigestComposer()
     digests = await asyncio.gather(
         *(
@@ -151,7 +174,7 @@ async def compose_digests(
                 composer,
                 offline,
                 request,
-                story_entries(request, summaries),
+                story_entries(request, chosen, summaries),
                 now=now,
                 deadline=deadline,
             )

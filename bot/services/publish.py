@@ -22,6 +22,7 @@ from bot.services.digests import (
     DIGEST_TIME_CAP,
     DigestRequest,
     compose_digests,
+    representatives,
     summarize_shown,
 )
 from bot.services.selection import select_stories
@@ -75,7 +76,8 @@ class DigestMaker:
         """Summarize ahead of time what the targets' digests would show now; returns how many
         stories that covers. The digest at the slot then finds the summaries cached."""
         requests, _ = await plan_digests(uow_factory, self, targets, now=now, since=since)
-        await summarize_shown(uow_factory, self.summarizer, self.fallback, requests)
+        chosen = await representatives(uow_factory, self.summarizer, requests)
+        await summarize_shown(uow_factory, self.summarizer, self.fallback, chosen)
         return len({p.story_id for r in requests for p in r.selection.picks})
 
 

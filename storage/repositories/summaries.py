@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -36,6 +37,25 @@ class SqlSummaryRepository:
             )
         )
         return _to_summary(row) if row else None
+
+    async def summarized(
+        self, article_ids: Sequence[int], lang: str, prompt_hash: str, model: str
+    ) -> set[int]:
+        """Which of these articles already have a summary in `lang` by this prompt and model."""
+        found: set[int] = set()
+        ids = sorted(set(article_ids))
+        for start in range(0, len(ids), 500):
+            found.update(
+                await self._session.scalars(
+                    select(SummaryRow.article_id).where(
+                        SummaryRow.article_id.in_(ids[start : start + 500]),
+                        SummaryRow.lang == lang,
+                        SummaryRow.prompt_hash == prompt_hash,
+                        SummaryRow.model == model,
+                    )
+                )
+            )
+        return found
 
     async def latest_for(self, article_id: int, lang: str) -> Summary | None:
         """The newest summary of this article in this language, or None."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 from typing import Any
 
@@ -232,3 +233,40 @@ async def test_a_rejected_answer_is_not_remembered(
     assert fallback.model == "offline"
     digest = await composer.compose("en", _stories(), now=NOW)
     assert digest.model == MODEL and server.calls == 3
+
+
+async def test_a_story_without_a_summary_in_the_language_is_not_sent_to_the_model(
+    composer: LLMDigestComposer, server: FakeOpenAIServer
+) -> None:
+    stories = _stories(3)
+    untranslated = dataclasses.replace(
+        stories[1].summary, text="", method="extract", untranslated=True
+    )
+    stories[1] = dataclasses.replace(stories[1], summary=untranslated)
+
+    digest = await composer.compose("en", stories, now=NOW)
+
+    assert [item.story_id for item in digest.items] == [100, 101, 102]
+    assert digest.model == MODEL and server.calls == 1
+    assert STORIES[1][0] not in server.requests[0].user
+    assert digest.items[1].note and "Not translated" in digest.items[1].note
+    assert [digest.items[0].method, digest.items[2].method] == ["llm", "llm"]
+
+
+async def test_one_malformed_item_costs_its_wording_not_the_whole_digest(
+    composer: LLMDigestComposer, server: FakeOpenAIServer
+) -> None:
+    server.script(
+        Reply(
+            {
+                "groups": [
+                    _group(1, "DeepSeek R1 is out", "DeepSeek released R1 in January 2025."),
+                    _group(2, "Nvidia slips", ""),
+                ]
+            }
+        )
+    )
+    digest = await composer.compose("en", _stories(2), now=NOW)
+    assert digest.model == MODEL and server.calls == 1
+    assert digest.items[0].headline == "DeepSeek R1 is out"
+    assert (digest.items[1].headline, digest.items[1].body) == STORIES[1]

@@ -142,7 +142,7 @@ def test_links_show_each_outlet_once_before_more_of_the_same_and_never_copies() 
     copy = _report("c.example", copy_of=reports[0].article_id)
     (pick,) = select([_story(1, *reports, copy)], ChannelTaste(), NOW).picks
 
-    shown = shown_reports(pick, "en")
+    shown = shown_reports(pick, representative(pick.reports, "en"))
 
     assert [r.outlet for r in shown] == ["a.example", "b.example", "a.example"]
     assert copy not in shown and copy in pick.reports
@@ -168,3 +168,16 @@ def test_a_story_is_summarized_from_its_most_central_substantial_report() -> Non
     close = _report("d.example", hours_ago=2, terms={**event, "mlhtr": 1.0})
 
     assert representative([aside, central, teaser, close], "en") == central
+
+
+def test_a_story_keeps_the_report_it_was_summarized_from_when_a_better_one_arrives() -> None:
+    event = {"rbi": 2.0, "rpo": 1.5, "#5.5": 1.5}
+    first = _report("a.example", hours_ago=5, terms={**event, "ksh": 3.0})
+    better = _report("b.example", hours_ago=1, terms=event)
+    third = _report("c.example", hours_ago=2, terms={**event, "mlhtr": 0.5})
+    hindi = _report("d.example", lang="hi", hours_ago=6, terms=event)
+    reports = [first, better, third, hindi]
+
+    assert representative(reports, "en") == better
+    assert representative(reports, "en", summarized={first.article_id}) == first
+    assert representative(reports, "en", summarized={hindi.article_id}) == better
