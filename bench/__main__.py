@@ -9,6 +9,7 @@ from bench import (
     fanout,
     ingest,
     llm_cost,
+    news_day,
     offline_facts,
     retrieval,
     scaleout,
@@ -25,6 +26,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     "scaleout": scaleout.run,
     "offline_facts": offline_facts.run,
     "stories": stories.run,
+    "news_day": news_day.run,
 }
 
 
