@@ -33,11 +33,11 @@ from bot.llm.client import LLMClient
 from bot.llm.errors import LLMOutputError
 from bot.llm.guards import is_in_language, leaks_prompt, schema_problem, strip_urls
 from bot.llm.prompts import PromptStore, PromptTemplate
+from bot.llm.schemas import ComposeGroup, DigestComposeOutput
 from bot.llm.tokens import count_tokens
 from bot.summarize.base import AnswerStore, DigestComposer
 from bot.summarize.faithfulness import check_faithful
 from bot.summarize.llm import LANG_NAMES
-from bot.summarize.schema import ComposeGroup, DigestComposeOutput
 from bot.text.sentences import split_sentences
 
 log = logging.getLogger(__name__)

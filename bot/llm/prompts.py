@@ -18,7 +18,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from bot.errors import ConfigError
-from bot.summarize.schema import SCHEMAS
+from bot.llm.schemas import SCHEMAS
 
 STYLE_SLOT = "style_note"
 STYLE_NOTE_MAX_CHARS = 300

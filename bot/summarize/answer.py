@@ -25,10 +25,10 @@ from bot.llm.client import LLMClient
 from bot.llm.errors import LLMOutputError
 from bot.llm.guards import is_in_language, leaks_prompt, schema_problem, strip_urls
 from bot.llm.prompts import PromptStore, PromptTemplate
+from bot.llm.schemas import AnswerOutput
 from bot.summarize.answers import Draft, extract_answer
 from bot.summarize.faithfulness import check_faithful
 from bot.summarize.llm import LANG_NAMES
-from bot.summarize.schema import AnswerOutput
 
 log = logging.getLogger(__name__)
 

@@ -24,10 +24,10 @@ from bot.llm.client import LLMClient
 from bot.llm.errors import LLMOutputError, LLMRefusalError
 from bot.llm.guards import is_in_language, leaks_prompt, schema_problem, strip_urls
 from bot.llm.prompts import PromptStore, PromptTemplate
+from bot.llm.schemas import ArticleSummaryOutput
 from bot.llm.tokens import chunk_by_tokens, count_tokens, truncate_to_tokens
 from bot.summarize.base import Summarizer
 from bot.summarize.faithfulness import check_faithful
-from bot.summarize.schema import ArticleSummaryOutput
 
 log = logging.getLogger(__name__)
 

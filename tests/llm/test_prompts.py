@@ -10,7 +10,7 @@ import pytest
 
 from bot.errors import ConfigError
 from bot.llm.prompts import STYLE_NOTE_MAX_CHARS, PromptStore
-from bot.summarize.schema import SCHEMAS
+from bot.llm.schemas import SCHEMAS
 
 GOOD = """---
 name: probe
