@@ -37,8 +37,8 @@ from bot.domain.repositories import UnitOfWorkFactory
 from bot.domain.sources import Source
 from bot.llm.client import OpenAIChatClient
 from bot.llm.prompts import PromptStore
-from bot.llm.wiring import token_budget, usage_recorder
 from bot.services.ingest import ingest_due
+from bot.services.llm_usage import token_budget, usage_recorder
 from bot.services.publish import DigestMaker, publish
 from bot.sources.reader import WebSourceReader
 from bot.summarize.llm import LLMSummarizer

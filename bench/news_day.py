@@ -66,9 +66,9 @@ from bot.domain.repositories import UnitOfWorkFactory
 from bot.domain.sources import Source
 from bot.llm.client import OpenAIChatClient
 from bot.llm.prompts import PromptStore
-from bot.llm.wiring import token_budget, usage_recorder
 from bot.services.answers import StoredAnswers
 from bot.services.ingest import ingest_due
+from bot.services.llm_usage import token_budget, usage_recorder
 from bot.services.publish import DigestMaker
 from bot.services.scheduled import prepare_upcoming, run_due_slots
 from bot.services.stories import StoryAssigner

@@ -99,12 +99,8 @@ def build_summarizers(
     offline_composer = OfflineDigestComposer()
     if not settings.llm_enabled:
         return Writers(fallback, fallback, offline_composer)
-    from bot.llm.wiring import (
-        admin_budget_warning,
-        build_answerer,
-        build_llm_client,
-        build_llm_summarizers,
-    )
+    from bot.llm.wiring import build_answerer, build_llm_client, build_llm_summarizers
+    from bot.services.llm_usage import admin_budget_warning
 
     client = build_llm_client(
         settings,

@@ -9,7 +9,7 @@ import pytest
 from bot.domain.repositories import UnitOfWorkFactory
 from bot.llm.client import OpenAIChatClient
 from bot.llm.prompts import PromptStore
-from bot.llm.wiring import token_budget, usage_recorder
+from bot.services.llm_usage import token_budget, usage_recorder
 from bot.summarize.answer import LLMAnswerer
 from tests.fakes.openai_server import FakeOpenAIServer
 

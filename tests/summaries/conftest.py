@@ -22,8 +22,8 @@ from bot.domain.sources import FetchedArticle, Source, SourceFetch
 from bot.errors import SourceError
 from bot.llm.client import OpenAIChatClient
 from bot.llm.prompts import PromptStore
-from bot.llm.wiring import token_budget, usage_recorder
 from bot.services.ingest import ingest_due
+from bot.services.llm_usage import token_budget, usage_recorder
 from bot.services.publish import DigestMaker
 from bot.sources.base import KnownUrls
 from bot.sources.reader import WebSourceReader

@@ -15,7 +15,8 @@ from bot.digest.compose import OfflineDigestComposer
 from bot.domain.articles import Article
 from bot.domain.repositories import UnitOfWorkFactory
 from bot.domain.usage import LLMCall
-from bot.llm.wiring import admin_budget_warning, build_llm_summarizers
+from bot.llm.wiring import build_llm_summarizers
+from bot.services.llm_usage import admin_budget_warning
 from bot.summarize.llm import LLMSummarizer
 from bot.summarize.offline import ExtractiveSummarizer
 from tests.fakes.openai_server import FakeOpenAIServer
