@@ -3,7 +3,8 @@
 The workers run on a clock moved so that a scheduled slot falls a set number of seconds into
 the test, and the slot a minute before it is already due. The first leader runs the due
 slot; after the kill a follower becomes leader, must not run that slot again, and must run
-the next one when it comes.
+the next one when it comes, with the news that arrived in between (a story sent at the first
+slot is not sent again).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import asyncio
 import math
 import time
 from datetime import UTC, datetime
+from email.utils import format_datetime
+from html import escape
 from pathlib import Path
 
 from sqlalchemy import text
@@ -19,6 +22,7 @@ from sqlalchemy import text
 from bot.demo_data import SAMPLE_FEED
 from bot.domain.sources import Source
 from storage.db import make_engine
+from storage.uow import make_uow_factory
 from tests.fakes.telegram_server import FakeTelegramServer
 from tests.scaleout.workers import (
     TOKEN,
@@ -31,6 +35,7 @@ from tests.scaleout.workers import (
     stop_workers,
     worker_env,
 )
+from tests.text.corpus import fixture_article
 
 CHATS = [4000 + n for n in range(20)]
 #: Seconds from the start of the test to the next slot, as the workers' clock has it.
@@ -50,7 +55,7 @@ async def test_after_kill_9_a_new_leader_runs_the_next_slot_on_time_and_none_twi
         args = ("-m", "tests.scaleout.shifted_run", f"{offset:.3f}")
         workers = await start_workers(3, env, tmp_path, args)
         try:
-            await _check(workers, fake, postgres_url, next_slot_real)
+            await _check(workers, fake, postgres_url, next_slot_real, tmp_path)
         except AssertionError as exc:
             raise AssertionError(f"{exc}\n{logs(workers)}") from None
         finally:
@@ -67,7 +72,11 @@ def _two_slots(next_slot: float) -> str:
 
 
 async def _check(
-    workers: list[Worker], fake: FakeTelegramServer, postgres_url: str, next_slot_real: float
+    workers: list[Worker],
+    fake: FakeTelegramServer,
+    postgres_url: str,
+    next_slot_real: float,
+    tmp_path: Path,
 ) -> None:
     first = await leader_among(workers)
     await eventually(
@@ -78,6 +87,7 @@ async def _check(
     (per_digest,) = parts
     assert [await w.status("/readyz") for w in workers] == [200] * 3, "followers are ready too"
 
+    await _add_news(postgres_url, tmp_path)
     first.process.kill()
     killed = time.monotonic()
     followers = [w for w in workers if w is not first]
@@ -105,6 +115,32 @@ async def _check(
     assert fake.too_many_requests == 0
     assert await second.metric("digestbot_leader") == 1
     await _check_ledger(postgres_url, per_digest)
+
+
+async def _add_news(postgres_url: str, tmp_path: Path) -> None:
+    """A second feed with two English reports: the next slot's news (polled every 2 s)."""
+    items = []
+    for name in ("en_monsoon_rainfall.txt", "en_deepseek_chinese_labs.txt"):
+        title, _, body = fixture_article(name).partition("\n")
+        stamp = format_datetime(datetime.now(UTC))
+        slug = name.removesuffix(".txt")
+        items.append(
+            f"<item><title>{escape(title)}</title><link>https://news.example/{slug}</link>"
+            f"<pubDate>{stamp}</pubDate><description>{escape(body)}</description></item>"
+        )
+    feed = tmp_path / "later.xml"
+    feed.write_text(
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>later'
+        f"</title><link>https://news.example/</link>{''.join(items)}</channel></rss>",
+        encoding="utf-8",
+    )
+    engine = make_engine(postgres_url)
+    try:
+        async with make_uow_factory(engine)() as uow:
+            await uow.sources.add(Source(url=str(feed), name="later", kind="file"))
+            await uow.commit()
+    finally:
+        await engine.dispose()
 
 
 async def _check_ledger(postgres_url: str, per_digest: int) -> None:
