@@ -45,6 +45,9 @@ class App:
     answerer: Answerer | None = None
     #: Puts ingested articles into stories; its index of the window lives as long as the app.
     stories: StoryAssigner = field(default_factory=StoryAssigner)
+    #: This process as a sender of deliveries, named by the claims of `uow_factory`; the
+    #: service makes it present (`bot.scheduler.presence`). None: claims name no worker.
+    worker: Worker | None = None
 
     @property
     def maker(self) -> DigestMaker:
@@ -167,8 +170,8 @@ def build_app(
     from bot.sources.reader import WebSourceReader
 
     engine = make_engine(settings.database_url)
-    # The process's one worker identity: its delivery claims carry it once it is alive.
-    uow_factory = make_uow_factory(engine, Worker())
+    worker = Worker()
+    uow_factory = make_uow_factory(engine, worker)
     chat = adapters if adapters is not None else build_adapters(settings, console or sys.stdout)
     writers = build_summarizers(settings, uow_factory, chat)
     return App(
@@ -185,6 +188,7 @@ def build_app(
         composer=writers.composer,
         adapters=chat,
         answerer=writers.answerer,
+        worker=worker,
     )
 
 

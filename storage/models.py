@@ -236,6 +236,9 @@ class DeliveryRow(Base):
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: Parts of the digest the platform acknowledged, so a retry resumes after them.
     parts_sent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: The worker (`bot.domain.channels.Worker`) holding the claim: its claims return as soon
+    #: as it is gone. None: the claimer named no worker, and only the lease protects the claim.
+    claimed_by: Mapped[int | None] = mapped_column(Integer)
 
 
 class SentStoryRow(Base):

@@ -10,6 +10,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import ORMExecuteState, Session
 
+from bot.domain.channels import Worker
 from bot.domain.repositories import (
     AdminRepository,
     ArticleRepository,
@@ -72,8 +73,11 @@ class SqlUnitOfWork:
     stories: StoryRepository
     answers: StoredAnswerRepository
 
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self, session_factory: async_sessionmaker[AsyncSession], worker: Worker | None = None
+    ) -> None:
         self._session_factory = session_factory
+        self._worker = worker
         self._session: AsyncSession | None = None
 
     async def __aenter__(self) -> Self:
@@ -86,7 +90,7 @@ class SqlUnitOfWork:
         self.summaries = SqlSummaryRepository(session)
         self.digests = SqlDigestRepository(session)
         self.channels = SqlChannelRepository(session)
-        self.deliveries = SqlDeliveryRepository(session)
+        self.deliveries = SqlDeliveryRepository(session, self._worker)
         self.conversations = SqlConversationRepository(session)
         self.admins = SqlAdminRepository(session)
         self.audit = SqlAuditLog(session)
@@ -134,19 +138,23 @@ class SqlUnitOfWork:
 
 
 class SqlUnitOfWorkFactory:
-    """Makes a fresh `SqlUnitOfWork` per block, all sharing one engine's connection pool."""
+    """Makes a fresh `SqlUnitOfWork` per block, all sharing one engine's connection pool.
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    `worker` is the process the units of work act for: their delivery claims name it.
+    """
+
+    def __init__(self, engine: AsyncEngine, worker: Worker | None = None) -> None:
         self.engine = engine
+        self.worker = worker
         self._session_factory = async_sessionmaker(
             engine, expire_on_commit=False, sync_session_class=RepositorySession
         )
 
     def __call__(self) -> SqlUnitOfWork:
         """A new, not yet entered unit of work."""
-        return SqlUnitOfWork(self._session_factory)
+        return SqlUnitOfWork(self._session_factory, self.worker)
 
 
-def make_uow_factory(engine: AsyncEngine) -> UnitOfWorkFactory:
-    """The `UnitOfWorkFactory` services take, over this engine."""
-    return SqlUnitOfWorkFactory(engine)
+def make_uow_factory(engine: AsyncEngine, worker: Worker | None = None) -> UnitOfWorkFactory:
+    """The `UnitOfWorkFactory` services take, over this engine, working for `worker`."""
+    return SqlUnitOfWorkFactory(engine, worker)

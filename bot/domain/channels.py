@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal
@@ -50,8 +51,34 @@ class Subscription:
 
 
 #: How long a sender owns a delivery it claimed: past this, a `sending` row is presumed left
-#: behind by a crashed process and another sender takes it over.
+#: behind by a crashed process and another sender takes it over. It is the backstop: the
+#: claims of a `Worker` known to be dead return at once (see `Worker`).
 DELIVERY_LEASE = timedelta(minutes=5)
+#: The first key of the PostgreSQL advisory lock a live worker holds ("dwkr"); the second
+#: is its id. Claims read it from `pg_locks`, so it is part of the schema's contract.
+WORKER_LOCK_CLASS = 0x64776B72
+
+
+def new_worker_id() -> int:
+    """A random positive 31-bit id: fits an INTEGER column and an advisory lock key."""
+    return secrets.randbelow(2**31 - 1) + 1
+
+
+@dataclass(eq=False)
+class Worker:
+    """One sending process, as its delivery claims name it (`Delivery.claimed_by`).
+
+    A worker is `alive` once the other senders can tell whether it still runs: on
+    PostgreSQL while it holds the advisory lock (`WORKER_LOCK_CLASS`, `id`) on a session of
+    its own, which PostgreSQL frees when the process dies, even by `kill -9`; on SQLite,
+    where one `digestbot run` serves a file, from its start. Only an alive worker puts its
+    id on its claims, so a claim with the id of a worker that is gone is taken over at the
+    next pass instead of after `DELIVERY_LEASE`, while a claim without one (a command-line
+    run) keeps the lease. A live worker's claims stay its own until the lease runs out.
+    """
+
+    id: int = field(default_factory=new_worker_id)
+    alive: bool = False
 
 
 @dataclass
@@ -60,7 +87,8 @@ class Delivery:
 
     `message_ids` holds every message the platform acknowledged so far and `parts_sent` how
     many parts of the digest they cover, so a retry after a failure on part k resumes at k.
-    `claimed_at` starts the sender's lease (see `DELIVERY_LEASE`).
+    `claimed_at` starts the sender's lease (see `DELIVERY_LEASE`) and `claimed_by` names the
+    `Worker` that holds the claim (None: a claimer that names none, under the lease alone).
     """
 
     digest_id: int
@@ -73,6 +101,7 @@ class Delivery:
     sent_at: datetime | None = None
     parts_sent: int = 0
     claimed_at: datetime | None = None
+    claimed_by: int | None = None
     id: int | None = None
 
 

@@ -186,29 +186,59 @@ class DeliveryRepository(Protocol):
         """A pending delivery; idempotent: an existing row for the pair is returned as it is."""
 
     async def claim(
-        self, now: datetime, *, limit: int = 100, lease: timedelta = DELIVERY_LEASE
+        self,
+        now: datetime,
+        *,
+        limit: int = 100,
+        lease: timedelta = DELIVERY_LEASE,
     ) -> list[Delivery]:
         """Move due deliveries to `sending` (lease starting at `now`) and return them.
 
-        Due means pending with no `next_attempt_at` in the future, or `sending` with a lease
-        older than `lease` (its sender crashed). Rows another claimer holds are skipped (SKIP
-        LOCKED on PostgreSQL), so two senders never share a delivery.
+        Due means pending with no `next_attempt_at` in the future, or `sending` under a claim
+        that is over: its lease is older than `lease`, or the `Worker` it names is gone (on
+        SQLite, where only the one `digestbot run` can tell, when the claimer is that run).
+        Claims carry the id of the worker the unit of work was made for, while it is alive.
+        Rows another claimer holds are skipped (SKIP LOCKED on PostgreSQL), so two senders
+        never share a delivery.
         """
 
     async def record_parts(
-        self, delivery_id: int, message_ids: Sequence[str], parts_sent: int, at: datetime
-    ) -> None:
+        self,
+        delivery_id: int,
+        message_ids: Sequence[str],
+        parts_sent: int,
+        at: datetime,
+        *,
+        attempt: int | None = None,
+    ) -> bool:
         """Store the parts acknowledged so far (all their message ids) and renew the lease.
 
         Called after each part of a multi-part digest, so a crash or a failure on a later
-        part never makes a retry send the acknowledged parts again.
+        part never makes a retry send the acknowledged parts again. With `attempt` (the
+        claim's `Delivery.attempts`) the row changes only while that claim holds it: False
+        means another sender took the delivery over, and this one must stop sending it.
         """
 
-    async def mark_sent(self, delivery_id: int, message_ids: Sequence[str], at: datetime) -> None:
-        """Record success and the platform's message ids (all parts)."""
+    async def mark_sent(
+        self,
+        delivery_id: int,
+        message_ids: Sequence[str],
+        at: datetime,
+        *,
+        attempt: int | None = None,
+    ) -> bool:
+        """Record success and the platform's message ids (all parts); `attempt` as above."""
 
-    async def mark_failed(self, delivery_id: int, error: str, *, retry_at: datetime | None) -> None:
-        """Record a failure: back to pending with `retry_at`, or finally failed when None."""
+    async def mark_failed(
+        self,
+        delivery_id: int,
+        error: str,
+        *,
+        retry_at: datetime | None,
+        attempt: int | None = None,
+    ) -> bool:
+        """Record a failure: back to pending with `retry_at`, or finally failed when None;
+        `attempt` as in `record_parts`."""
 
     async def queued(self) -> int:
         """How many deliveries are pending or being sent (the queue depth)."""

@@ -9,6 +9,10 @@ Several processes may serve one PostgreSQL database. Each one ingests and delive
 and deliveries are claimed, so no two workers take the same one), while only the elected
 leader (see `leader.py`) runs the digest slots and the Telegram long-poller. Losing
 leadership stops that work at once; winning it starts the slot tick right away.
+
+Each process makes itself present as a worker (see `presence.py`) before its first tick and
+stays present until its in-flight work is done, so its delivery claims are protected while
+it lives, and a restarted or surviving process takes over a dead one's at its first pass.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from bot.errors import ConfigError
 from bot.scheduler.health import start_health_server
 from bot.scheduler.leader import Leadership, elect
 from bot.scheduler.listeners import Listeners, Loop
+from bot.scheduler.presence import presence_for
 from bot.services.ingest import admin_pause_notice, ingest_due
 from bot.services.publish import deliver_all
 from bot.services.scheduled import prepare_upcoming, run_due_slots
@@ -43,6 +48,9 @@ TICKS = {"ingest": 60.0, "digests": 20.0, "deliveries": 15.0, "prepare": 60.0}
 LEADER_JOBS = frozenset({"digests", "prepare"})
 #: How long SIGTERM waits for in-flight work before closing.
 SHUTDOWN_TIMEOUT = 8.0
+#: How long the start waits for the worker's presence before the first tick; past it the
+#: ticks start anyway, and claims stay unnamed (under the lease) until it is there.
+PRESENCE_WAIT = 5.0
 
 Clock = Callable[[], datetime]
 
@@ -230,6 +238,14 @@ class DigestService:
             for name, loop in self.listeners.loops.items()
             if name not in self.listeners.leader_only
         ]
+        absent, present = asyncio.Event(), asyncio.Event()
+        presence = None
+        if (worker := self.app.worker) is not None:
+            presence = asyncio.create_task(
+                presence_for(self.app.settings.database_url, worker).run(absent, present)
+            )
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(present.wait(), PRESENCE_WAIT)
         scheduler = self._scheduler = AsyncIOScheduler(
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 60},
             timezone=UTC,
@@ -268,8 +284,12 @@ class DigestService:
         for task in [*receiving, *leader_loops]:
             task.cancel()
         resign.set()
+        absent.set()
         with contextlib.suppress(Exception):
             await asyncio.wait_for(election, 2.0)
+        if presence is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(presence, 2.0)
         metrics.LEADER.set(0)
         await close_database_pacers()
         await health.cleanup()

@@ -2,9 +2,21 @@
 
 A delivery is claimed (`sending`, with a lease) in one commit and marked `sent` in the next,
 right after the platform acknowledged it; a digest in several parts also commits after each
-acknowledged part. So the only window for a duplicate message is a crash between one
-acknowledgement and its commit. A sender that dies mid-delivery leaves the row in `sending`;
-once its lease runs out the next pass takes it over and resumes after the stored parts.
+acknowledged part, before the next one is sent. So the only window for a duplicate message
+is a crash between one acknowledgement and its commit, and a kill duplicates at most one
+message per chat being sent to: at most `SENDER_CONCURRENCY` per process, since a process
+(its one unit-of-work factory) runs one pass at a time, however many of its jobs ask for one
+(the deliveries tick and a digest slot's fan-out would otherwise each send to as many chats
+at once).
+
+A sender that dies mid-delivery leaves the row in `sending`, and a later pass resumes it
+after the stored parts. How much later depends on the claim: one made by a `digestbot run`
+names its `Worker` and is taken over at the first pass after that worker is gone (its
+PostgreSQL session ended; on SQLite, any earlier run), seconds after the death; one that
+names no worker (a command-line run) waits for its lease to run out. Should a live sender's
+claim be taken over all the same (its worker lock lost with its connection, or the lease
+outlived), the stores are fenced by the claim's attempt number: the sender learns it at its
+next commit and stops, so the two never both finish.
 """
 
 from __future__ import annotations
@@ -12,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+import weakref
 from collections import deque
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -33,6 +46,13 @@ BASE_BACKOFF = timedelta(seconds=30)
 MAX_BACKOFF = timedelta(hours=1)
 #: At most this many failures are listed one by one in an admin notice.
 NOTICE_LINES = 5
+#: How many chats a pass sends to at once (each chat's deliveries go one after the other).
+SENDER_CONCURRENCY = 32
+
+#: One pass at a time per process (see the module docstring), by its unit-of-work factory.
+_PASSES: weakref.WeakKeyDictionary[
+    UnitOfWorkFactory, tuple[asyncio.AbstractEventLoop, asyncio.Lock]
+] = weakref.WeakKeyDictionary()
 
 
 @dataclass
@@ -68,7 +88,7 @@ async def deliver_due(
     *,
     now: datetime,
     batch: int = 100,
-    concurrency: int = 32,
+    concurrency: int = SENDER_CONCURRENCY,
     lease: timedelta = DELIVERY_LEASE,
     admin_keys: Collection[str] | None = None,
 ) -> DeliveryReport:
@@ -79,21 +99,38 @@ async def deliver_due(
     no claimed delivery waits long enough to outlive its `lease`. `now` is the pass's start;
     the clock advances with real time from there. Deliveries that finally fail are told to
     the admins (`admin_keys` plus those added from chat) in one notice, unless it is None.
+    A pass over a factory that is running one already waits for that one to end first.
     """
-    sender = _Sender(uow_factory, adapters, now, concurrency)
-    while True:
-        async with uow_factory() as uow:
-            claimed = await uow.deliveries.claim(sender.now(), limit=batch, lease=lease)
-            await uow.commit()
-        for delivery in claimed:
-            sender.add(delivery)
-        if len(claimed) < batch:
-            break
-        await sender.wait_for_room()
-    await sender.finish()
+    async with _one_pass_at_a_time(uow_factory):
+        sender = _Sender(uow_factory, adapters, now, concurrency)
+        while True:
+            async with uow_factory() as uow:
+                claimed = await uow.deliveries.claim(sender.now(), limit=batch, lease=lease)
+                await uow.commit()
+            for delivery in claimed:
+                sender.add(delivery)
+            if len(claimed) < batch:
+                break
+            await sender.wait_for_room()
+        await sender.finish()
     if admin_keys is not None and sender.failures:
         await _tell_admins(uow_factory, adapters, admin_keys, sender.failures)
     return sender.report
+
+
+def _one_pass_at_a_time(uow_factory: UnitOfWorkFactory) -> asyncio.Lock:
+    """The pass lock of a process (of its one unit-of-work factory), so its sends in flight,
+    and a kill's copies, stay within one pass's `concurrency`, and a chat's deliveries never
+    go out from two passes at once."""
+    loop = asyncio.get_running_loop()
+    held = _PASSES.get(uow_factory)
+    if held is None or held[0] is not loop:
+        held = _PASSES[uow_factory] = (loop, asyncio.Lock())
+    return held[1]
+
+
+class _ClaimLost(Exception):
+    """Another sender took the delivery over (see the module docstring): stop sending it."""
 
 
 class _Sender:
@@ -198,8 +235,12 @@ class _Sender:
             message_ids.extend(part_ids)
             if number < total:  # the last part is recorded by mark_sent, in one commit
                 async with self.uow_factory() as uow:
-                    await uow.deliveries.record_parts(delivery.id, message_ids, number, self.now())
+                    kept = await uow.deliveries.record_parts(
+                        delivery.id, message_ids, number, self.now(), attempt=delivery.attempts
+                    )
                     await uow.commit()
+                if not kept:
+                    raise _ClaimLost
 
         try:
             await adapter.send_digest(
@@ -208,9 +249,17 @@ class _Sender:
         except DeliveryError as exc:
             await self._handle_error(delivery, channel, exc)
             return
+        except _ClaimLost:
+            _taken_over(delivery)
+            return
         async with self.uow_factory() as uow:
-            await uow.deliveries.mark_sent(delivery.id, message_ids, self.now())
+            kept = await uow.deliveries.mark_sent(
+                delivery.id, message_ids, self.now(), attempt=delivery.attempts
+            )
             await uow.commit()
+        if not kept:
+            _taken_over(delivery)
+            return
         self.report.sent += 1
         metrics.DELIVERIES.labels(channel.platform, "sent").inc()
 
@@ -246,8 +295,13 @@ class _Sender:
     ) -> None:
         assert delivery.id is not None
         async with self.uow_factory() as uow:
-            await uow.deliveries.mark_failed(delivery.id, reason, retry_at=retry_at)
+            kept = await uow.deliveries.mark_failed(
+                delivery.id, reason, retry_at=retry_at, attempt=delivery.attempts
+            )
             await uow.commit()
+        if not kept:
+            _taken_over(delivery)
+            return
         platform = channel.platform if channel is not None else "unknown"
         metrics.DELIVERIES.labels(platform, "failed" if retry_at is None else "retrying").inc()
         if retry_at is None:
@@ -260,6 +314,14 @@ class _Sender:
         else:
             self.report.retrying += 1
             log.warning("delivery %s will be retried at %s: %s", delivery.id, retry_at, reason)
+
+
+def _taken_over(delivery: Delivery) -> None:
+    log.warning(
+        "delivery %s to channel %s was taken over by another sender; this one stops",
+        delivery.id,
+        delivery.channel_id,
+    )
 
 
 async def _pause(uow_factory: UnitOfWorkFactory, channel: Channel, reason: str) -> None:

@@ -6,21 +6,41 @@ import builtins
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select, type_coerce, update
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    Integer,
+    Select,
+    String,
+    and_,
+    column,
+    exists,
+    false,
+    func,
+    or_,
+    select,
+    table,
+    type_coerce,
+    update,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.channels import DELIVERY_LEASE, Delivery
+from bot.domain.channels import DELIVERY_LEASE, WORKER_LOCK_CLASS, Delivery, Worker
 from storage.models import DeliveryRow
 from storage.repositories._dialect import insert_for, is_sqlite
 from storage.types import utcnow
 
 
 class SqlDeliveryRepository:
-    """`DeliveryRepository` over SQLAlchemy; a delivery is never claimed by two senders."""
+    """`DeliveryRepository` over SQLAlchemy; a delivery is never claimed by two senders.
 
-    def __init__(self, session: AsyncSession) -> None:
+    Its claims are made for `worker` (the process's, see `Worker`), or for no worker.
+    """
+
+    def __init__(self, session: AsyncSession, worker: Worker | None = None) -> None:
         self._session = session
+        self._worker = worker
 
     async def create(self, digest_id: int, channel_id: int) -> Delivery:
         """A pending delivery; an existing row for the pair is returned as it is."""
@@ -46,15 +66,22 @@ class SqlDeliveryRepository:
         return _to_delivery(row)
 
     async def claim(
-        self, now: datetime, *, limit: int = 100, lease: timedelta = DELIVERY_LEASE
+        self,
+        now: datetime,
+        *,
+        limit: int = 100,
+        lease: timedelta = DELIVERY_LEASE,
     ) -> builtins.list[Delivery]:
         """Move due deliveries to `sending` (one more attempt each, lease from `now`).
 
-        Due: pending and not waiting for a retry, or `sending` under a lease older than
-        `lease` (the sender crashed; a row without `claimed_at` predates leases and counts
-        as expired). One UPDATE picks and moves the rows, so concurrent claimers never share
-        a row; on PostgreSQL rows another claimer holds are skipped (SKIP LOCKED).
+        Due: pending and not waiting for a retry, or `sending` under a claim that is over:
+        its lease is older than `lease` (a row without `claimed_at` predates leases and
+        counts as expired), or the worker it names is gone (`_orphaned`). The claims carry
+        this repository's worker's id while it is alive. One UPDATE picks and moves the rows,
+        so concurrent claimers never share a row; on PostgreSQL rows another claimer holds
+        are skipped (SKIP LOCKED).
         """
+        worker = self._worker
         claimable = or_(
             and_(
                 DeliveryRow.status == "pending",
@@ -62,7 +89,11 @@ class SqlDeliveryRepository:
             ),
             and_(
                 DeliveryRow.status == "sending",
-                or_(DeliveryRow.claimed_at.is_(None), DeliveryRow.claimed_at <= now - lease),
+                or_(
+                    DeliveryRow.claimed_at.is_(None),
+                    DeliveryRow.claimed_at <= now - lease,
+                    self._orphaned(),
+                ),
             ),
         )
         due = select(DeliveryRow.id).where(claimable).order_by(DeliveryRow.id).limit(limit)
@@ -71,7 +102,12 @@ class SqlDeliveryRepository:
         claimed = await self._session.scalars(
             update(DeliveryRow)
             .where(DeliveryRow.id.in_(due), claimable)
-            .values(status="sending", attempts=DeliveryRow.attempts + 1, claimed_at=now)
+            .values(
+                status="sending",
+                attempts=DeliveryRow.attempts + 1,
+                claimed_at=now,
+                claimed_by=worker.id if worker is not None and worker.alive else None,
+            )
             .returning(DeliveryRow.id)
             .execution_options(synchronize_session=False)
         )
@@ -83,21 +119,56 @@ class SqlDeliveryRepository:
         )
         return [_to_delivery(row) for row in rows]
 
+    def _orphaned(self) -> ColumnElement[bool]:
+        """A claim whose worker is gone, as far as this claimer can tell.
+
+        On PostgreSQL: a named claim whose worker no longer holds its advisory lock (the
+        session ended with the process). On SQLite only the one `digestbot run` can tell:
+        alive, it takes back every claim named by another worker, which can only be an
+        earlier run's. A claimer never takes its own worker's claims: they are in its hands.
+        """
+        worker = self._worker
+        named: ColumnElement[bool] = DeliveryRow.claimed_by.is_not(None)
+        if worker is not None:
+            named = and_(named, DeliveryRow.claimed_by != worker.id)
+        if is_sqlite(self._session):
+            return named if worker is not None and worker.alive else false()
+        return and_(named, DeliveryRow.claimed_by.not_in(_live_worker_ids()))
+
     async def record_parts(
-        self, delivery_id: int, message_ids: Sequence[str], parts_sent: int, at: datetime
-    ) -> None:
-        """Store the acknowledged parts and their message ids; the lease restarts at `at`."""
-        await self._set(
+        self,
+        delivery_id: int,
+        message_ids: Sequence[str],
+        parts_sent: int,
+        at: datetime,
+        *,
+        attempt: int | None = None,
+    ) -> bool:
+        """Store the acknowledged parts and their message ids; the lease restarts at `at`.
+
+        With `attempt` (the claim's attempt number), only while that claim still holds the
+        row; False when another sender has taken it over since.
+        """
+        return await self._set(
             delivery_id,
+            attempt=attempt,
             message_ids=[str(m) for m in message_ids],
             parts_sent=parts_sent,
             claimed_at=at,
         )
 
-    async def mark_sent(self, delivery_id: int, message_ids: Sequence[str], at: datetime) -> None:
-        """Record success and the platform's message ids."""
-        await self._set(
+    async def mark_sent(
+        self,
+        delivery_id: int,
+        message_ids: Sequence[str],
+        at: datetime,
+        *,
+        attempt: int | None = None,
+    ) -> bool:
+        """Record success and the platform's message ids (with `attempt`: as `record_parts`)."""
+        return await self._set(
             delivery_id,
+            attempt=attempt,
             status="sent",
             message_ids=[str(m) for m in message_ids],
             sent_at=at,
@@ -105,10 +176,19 @@ class SqlDeliveryRepository:
             last_error=None,
         )
 
-    async def mark_failed(self, delivery_id: int, error: str, *, retry_at: datetime | None) -> None:
-        """Record a failure: back to pending until `retry_at`, or finally failed when None."""
-        await self._set(
+    async def mark_failed(
+        self,
+        delivery_id: int,
+        error: str,
+        *,
+        retry_at: datetime | None,
+        attempt: int | None = None,
+    ) -> bool:
+        """Record a failure: back to pending until `retry_at`, or finally failed when None
+        (with `attempt`: as `record_parts`)."""
+        return await self._set(
             delivery_id,
+            attempt=attempt,
             status="failed" if retry_at is None else "pending",
             last_error=error,
             next_attempt_at=retry_at,
@@ -145,15 +225,52 @@ class SqlDeliveryRepository:
             return exists().where(ids.c.value == message_id)
         return type_coerce(DeliveryRow.message_ids, JSONB).contains([message_id])
 
-    async def _set(self, delivery_id: int, **values: object) -> None:
-        updated = await self._session.scalar(
-            update(DeliveryRow)
-            .where(DeliveryRow.id == delivery_id)
-            .values(**values)
-            .returning(DeliveryRow.id)
-        )
-        if updated is None:
+    async def _set(self, delivery_id: int, *, attempt: int | None = None, **values: object) -> bool:
+        """Update one row; with `attempt`, only while that claim holds it (else False)."""
+        statement = update(DeliveryRow).where(DeliveryRow.id == delivery_id)
+        if attempt is not None:
+            statement = statement.where(
+                DeliveryRow.status == "sending", DeliveryRow.attempts == attempt
+            )
+        updated = await self._session.scalar(statement.values(**values).returning(DeliveryRow.id))
+        if updated is not None:
+            return True
+        exists_now = select(DeliveryRow.id).where(DeliveryRow.id == delivery_id)
+        if await self._session.scalar(exists_now) is None:
             raise ValueError(f"delivery #{delivery_id} does not exist")
+        return False
+
+
+#: The PostgreSQL view of held locks, as far as `_live_worker_ids` reads it.
+_PG_LOCKS = table(
+    "pg_locks",
+    column("locktype", String),
+    column("database", Integer),
+    column("classid", Integer),
+    column("objid", Integer),
+    column("objsubid", Integer),
+    column("granted", Boolean),
+    schema="pg_catalog",
+)
+_PG_DATABASE = table(
+    "pg_database", column("oid", Integer), column("datname", String), schema="pg_catalog"
+)
+
+
+def _live_worker_ids() -> Select[tuple[int]]:
+    """The ids of the workers holding their lock in this database (see `Worker`)."""
+    this_database = (
+        select(_PG_DATABASE.c.oid)
+        .where(_PG_DATABASE.c.datname == func.current_database())
+        .scalar_subquery()
+    )
+    return select(_PG_LOCKS.c.objid).where(
+        _PG_LOCKS.c.locktype == "advisory",
+        _PG_LOCKS.c.database == this_database,
+        _PG_LOCKS.c.classid == WORKER_LOCK_CLASS,
+        _PG_LOCKS.c.objsubid == 2,
+        _PG_LOCKS.c.granted,
+    )
 
 
 def _to_delivery(row: DeliveryRow) -> Delivery:
@@ -169,4 +286,5 @@ def _to_delivery(row: DeliveryRow) -> Delivery:
         sent_at=row.sent_at,
         parts_sent=row.parts_sent,
         claimed_at=row.claimed_at,
+        claimed_by=row.claimed_by,
     )

@@ -7,8 +7,9 @@ Usage (the tests start it; settings come from the environment as for `digestbot 
 Four things differ from `digestbot run`, none of them in the code under test:
 
 - The clock is `DIGESTBOT_CRASH_NOW`, held still for the life of the process. Each round
-  starts the process a day later, so every round meets a new schedule slot and the
-  delivery leases of the killed process (five minutes) have run out.
+  starts the process a day later, so every round meets a new schedule slot; the restart
+  right after a kill keeps the round's clock, so the killed process's delivery leases
+  (five minutes) have not run out for it.
 - The ticks are a second or less, and the round's digest slot waits for the round's first
   ingest pass (as a slot that comes just after a poll would).
 - On PostgreSQL the new leader starts leader work after half a second instead of waiting

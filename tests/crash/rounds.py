@@ -7,6 +7,12 @@ to the outside world, seen where it lands: feed requests on the fake web server 
 `summarize` lines on the process's standard output (summarizing), messages accepted by the
 fake Telegram server (the fan-out). After each kill the database is read to record how far
 the round got: sources stored, whether the round's slot committed.
+
+A kill that leaves chats unserved (deliveries pending or `sending`) is followed at once by a
+restart on the same clock, as an operator or a supervisor would restart the bot: the round
+records how many seconds passed from the restart until every chat had the slot's digests.
+The clock holds still, so the killed process's claims are as fresh to the restarted one as
+they were when it died: only knowing that their worker is gone lets it take them over.
 """
 
 from __future__ import annotations
@@ -39,6 +45,9 @@ ROOT = Path(__file__).resolve().parents[2]
 PHASE_TIMEOUT = 60.0
 #: How long the last round may take to deliver everything that is left.
 FINISH_TIMEOUT = 90.0
+#: How long a restart may take to serve every chat before the test stops waiting (the goal,
+#: asserted by the test, is much shorter; this only bounds a failing run).
+RECOVERY_TIMEOUT = 60.0
 
 
 @dataclass(frozen=True)
@@ -75,6 +84,10 @@ class RoundRecord:
     #: Seconds from the start of the process to the planned event, and to its end.
     reached: float = 0.0
     seconds: float = 0.0
+    #: Deliveries the kill left unsent (pending or sending), and when the kill left any,
+    #: the seconds from the restart until every chat was served.
+    unserved: int = 0
+    recovered: float | None = None
 
     def describe(self) -> str:
         """One line for the test's report."""
@@ -85,6 +98,11 @@ class RoundRecord:
             f"messages {self.last_message - self.first_message:4d} "
             f"sources stored {self.sources_stored} slot committed {self.slot_committed!s:5} "
             f"left sending {len(self.left_sending)}"
+            + (
+                f"; restarted: {self.unserved} unsent served in {self.recovered:.1f}s"
+                if self.recovered is not None
+                else ""
+            )
         )
 
     @property
@@ -156,9 +174,44 @@ class Drill:
         record.last_message = len(self.telegram.messages)
         record.seconds = time.monotonic() - started
         await self._progress(record)
+        if record.unserved:
+            await self._restart(record)
         self.rounds.append(record)
         print(record.describe(), flush=True)
         return record
+
+    async def _restart(self, record: RoundRecord) -> None:
+        """Restart at once on the round's clock; time it until every chat is served."""
+        started = time.monotonic()
+        process, marks = await self._start(record.number, record.clock, "restart")
+        slot = self.slot_of(record.clock)
+        log = self._log(record.number, "restart")
+        try:
+            try:
+                async with asyncio.timeout(RECOVERY_TIMEOUT):
+                    while not await self._settled(slot):
+                        assert process.returncode is None, f"the restart exited; see {log}"
+                        await asyncio.sleep(0.05)
+            except TimeoutError:
+                unsent = await self._unsent()
+                raise AssertionError(
+                    f"round {record.number}: {unsent} of the {record.unserved} deliveries the "
+                    f"kill left were still unsent {RECOVERY_TIMEOUT:.0f}s after the restart; "
+                    f"see {log}"
+                ) from None
+            record.recovered = time.monotonic() - started
+            process.send_signal(signal.SIGTERM)
+            async with asyncio.timeout(10.0):
+                await process.wait()
+        finally:
+            if process.returncode is None:
+                process.kill()
+                await process.wait()
+            marks.task.cancel()
+        record.last_message = len(self.telegram.messages)
+        async with AsyncSession(self.engine) as session:
+            slots = set(await session.scalars(select(SubscriptionRow.last_slot_at).distinct()))
+        record.slot_committed = slots == {slot}
 
     async def finish_round(self, number: int, clock: datetime) -> RoundRecord:
         """Start the service, wait until every delivery is sent, stop it with SIGTERM."""
@@ -187,9 +240,9 @@ class Drill:
         return record
 
     async def _start(
-        self, number: int, clock: datetime
+        self, number: int, clock: datetime, kind: str = ""
     ) -> tuple[asyncio.subprocess.Process, _Marks]:
-        with open(self._log(number), "wb") as log:
+        with open(self._log(number, kind), "wb") as log:
             process = await asyncio.create_subprocess_exec(
                 sys.executable,
                 "-m",
@@ -204,8 +257,8 @@ class Drill:
         marks.task = asyncio.create_task(marks.read(process.stdout))
         return process, marks
 
-    def _log(self, number: int) -> Path:
-        return self.workdir / f"round-{number:02d}.log"
+    def _log(self, number: int, kind: str = "") -> Path:
+        return self.workdir / f"round-{number:02d}{'-' if kind else ''}{kind}.log"
 
     async def _progress(self, record: RoundRecord) -> None:
         async with AsyncSession(self.engine) as session:
@@ -219,15 +272,21 @@ class Drill:
             record.left_sending = set(
                 await session.scalars(select(DeliveryRow.id).where(DeliveryRow.status == "sending"))
             )
+        record.unserved = await self._unsent()
         slot = self.slot_of(record.clock)
         assert len(slots) == 1, f"round {record.number}: subscriptions disagree on the slot {slots}"
         record.slot_committed = slots == {slot}
 
-    async def _settled(self, slot: datetime) -> bool:
+    async def _unsent(self) -> int:
         async with AsyncSession(self.engine) as session:
             unsent = await session.scalar(
                 select(func.count()).where(DeliveryRow.status.in_(("pending", "sending")))
             )
+        return unsent or 0
+
+    async def _settled(self, slot: datetime) -> bool:
+        unsent = await self._unsent()
+        async with AsyncSession(self.engine) as session:
             behind = await session.scalar(
                 select(func.count()).where(
                     (SubscriptionRow.last_slot_at.is_(None)) | (SubscriptionRow.last_slot_at < slot)
