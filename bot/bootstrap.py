@@ -1,79 +1,38 @@
 """The composition root: the one place that wires settings to edges and edges to services.
 
 Tests call `build_app` with their own settings (fake servers' URLs, a temp database) and,
-where they need to, their own reader or adapters.
+where they need to, their own reader or adapters; the LLM edges (one client, one daily
+budget, shared by the summarizer, the composer and the answerer) are built here too.
 """
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, TextIO
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
 from bot.adapters.base import ChatAdapter
+from bot.app import App
 from bot.config import Settings
+from bot.digest.llm_compose import LLMDigestComposer
 from bot.domain.channels import Worker
 from bot.domain.repositories import UnitOfWorkFactory
-from bot.services.stories import StoryAssigner
+from bot.errors import ConfigError
+from bot.llm.client import OpenAIChatClient
+from bot.llm.prompts import PromptStore
+from bot.services.answers import StoredAnswers
+from bot.services.llm_usage import BudgetWarning, token_budget, usage_recorder
 from bot.sources.base import SourceReader
+from bot.summarize.answer import LLMAnswerer
 from bot.summarize.answers import Answerer
 from bot.summarize.base import DigestComposer, Summarizer
+from bot.summarize.llm import LLMSummarizer
 from storage.db import make_engine
 from storage.uow import make_uow_factory
 
 if TYPE_CHECKING:
     from bot.commands.router import CommandRouter
-    from bot.services.publish import DigestMaker
-
-
-@dataclass
-class App:
-    """Everything a command or the service needs, built once from the settings."""
-
-    settings: Settings
-    engine: AsyncEngine
-    uow_factory: UnitOfWorkFactory
-    reader: SourceReader
-    summarizer: Summarizer
-    fallback: Summarizer
-    composer: DigestComposer
-    adapters: dict[str, ChatAdapter] = field(default_factory=dict)
-    #: Writes grounded answers to questions with the LLM; None answers with extracts.
-    answerer: Answerer | None = None
-    #: Puts ingested articles into stories; its index of the window lives as long as the app.
-    stories: StoryAssigner = field(default_factory=StoryAssigner)
-    #: This process as a sender of deliveries, named by the claims of `uow_factory`; the
-    #: service makes it present (`bot.scheduler.presence`). None: claims name no worker.
-    worker: Worker | None = None
-
-    @property
-    def maker(self) -> DigestMaker:
-        """The summarizing edges of a digest, with the configured time limit."""
-        from datetime import timedelta
-
-        from bot.services.publish import DigestMaker
-
-        return DigestMaker(
-            self.summarizer,
-            self.fallback,
-            self.composer,
-            time_cap=timedelta(seconds=self.settings.digest_time_limit),
-        )
-
-    @property
-    def admin_keys(self) -> frozenset[str]:
-        """Admins from DIGESTBOT_ADMINS (those added from chat are read from the database)."""
-        return self.settings.admin_keys
-
-    async def aclose(self) -> None:
-        """Close adapters, the reader and the database pool."""
-        for adapter in self.adapters.values():
-            await adapter.aclose()
-        await self.reader.aclose()
-        await self.engine.dispose()
 
 
 @dataclass(frozen=True)
@@ -102,7 +61,6 @@ def build_summarizers(
     offline_composer = OfflineDigestComposer()
     if not settings.llm_enabled:
         return Writers(fallback, fallback, offline_composer)
-    from bot.llm.wiring import build_answerer, build_llm_client, build_llm_summarizers
     from bot.services.llm_usage import admin_budget_warning
 
     client = build_llm_client(
@@ -221,3 +179,75 @@ def build_router(app: App) -> CommandRouter:
         max_sources_per_chat=app.settings.max_sources_per_chat,
     )
     return CommandRouter(deps, all_commands())
+
+
+def build_llm_client(
+    settings: Settings,
+    uow_factory: UnitOfWorkFactory | None = None,
+    *,
+    on_budget_warning: BudgetWarning | None = None,
+) -> OpenAIChatClient:
+    """The OpenAI-compatible client; with `uow_factory`, usage is stored and the ceiling holds."""
+    if settings.openai_api_key is None:
+        raise ConfigError("OPENAI_API_KEY: not set; set it, or run without the LLM")
+    return OpenAIChatClient(
+        api_key=settings.openai_api_key.get_secret_value(),
+        model=settings.llm_model,
+        base_url=settings.openai_base_url,
+        on_call=usage_recorder(uow_factory) if uow_factory is not None else None,
+        max_concurrency=settings.llm_concurrency,
+        budget=(
+            token_budget(settings.llm_daily_token_limit, uow_factory, on_budget_warning)
+            if uow_factory is not None
+            else None
+        ),
+    )
+
+
+def build_llm_summarizers(
+    settings: Settings,
+    fallback: Summarizer,
+    offline_composer: DigestComposer,
+    *,
+    uow_factory: UnitOfWorkFactory | None = None,
+    prompts: PromptStore | None = None,
+    on_budget_warning: BudgetWarning | None = None,
+    client: OpenAIChatClient | None = None,
+) -> tuple[LLMSummarizer, LLMDigestComposer]:
+    """(summarizer, composer) sharing one client; they fall back to the given offline ones.
+
+    Pass `uow_factory` so every call is recorded and DIGESTBOT_LLM_DAILY_TOKENS is enforced;
+    without it calls are neither stored nor capped. `on_budget_warning` (see
+    `admin_budget_warning`) hears when today's usage crosses 80% of the ceiling. Pass
+    `client` to share one client (and one budget, which warns once) with the answerer.
+    """
+    store = prompts or PromptStore.load()
+    client = client or build_llm_client(settings, uow_factory, on_budget_warning=on_budget_warning)
+    summarizer = LLMSummarizer(client, store, settings.llm_model, fallback)
+    composer = LLMDigestComposer(
+        client,
+        store,
+        settings.llm_model,
+        offline_composer,
+        answers=StoredAnswers(uow_factory) if uow_factory is not None else None,
+    )
+    return summarizer, composer
+
+
+def build_answerer(
+    settings: Settings,
+    uow_factory: UnitOfWorkFactory,
+    *,
+    prompts: PromptStore | None = None,
+    on_budget_warning: BudgetWarning | None = None,
+    client: OpenAIChatClient | None = None,
+) -> Answerer | None:
+    """The LLM answerer for chat questions, or None without OPENAI_API_KEY (offline extracts).
+
+    Its calls are stored in the usage table and count against DIGESTBOT_LLM_DAILY_TOKENS;
+    over the ceiling, answers are the labelled extracts.
+    """
+    if not settings.llm_enabled:
+        return None
+    client = client or build_llm_client(settings, uow_factory, on_budget_warning=on_budget_warning)
+    return LLMAnswerer(client, prompts or PromptStore.load(), settings.llm_model)

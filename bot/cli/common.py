@@ -13,7 +13,8 @@ import typer
 from rich.console import Console
 
 from bot.adapters.markdown_file import MarkdownFileAdapter
-from bot.bootstrap import App, build_app
+from bot.app import App
+from bot.bootstrap import build_app
 from bot.config import Settings, load_settings
 from bot.domain.channels import Channel
 from bot.domain.languages import Lang

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 from aiohttp import web
 from slack_sdk.errors import SlackApiError
 
-from bot.bootstrap import App
+from bot.app import App
 from bot.domain.messages import MessageHandler
 from bot.errors import ConfigError
 

@@ -29,7 +29,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot import metrics
 from bot.adapters.shared_pacing import close_database_pacers
-from bot.bootstrap import App
+from bot.app import App
 from bot.errors import ConfigError
 from bot.scheduler.health import start_health_server
 from bot.scheduler.leader import Leadership, elect

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from bot.bootstrap import build_answerer
 from bot.config import Settings
 from bot.domain.repositories import UnitOfWorkFactory
-from bot.llm.wiring import build_answerer
 from bot.services.questions import answer_question
 from tests.answers.conftest import MODEL
 from tests.answers.library import DEEPSEEK, store

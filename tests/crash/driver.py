@@ -29,7 +29,8 @@ from datetime import datetime
 
 from bot.adapters.pacing import Pacer, PacingPolicy, Rate
 from bot.adapters.telegram import TelegramAdapter
-from bot.bootstrap import App, build_app
+from bot.app import App
+from bot.bootstrap import build_app
 from bot.config import load_settings
 from bot.domain.articles import Article, Summary
 from bot.domain.languages import Lang

@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 import pytest
 
 from bot import metrics
+from bot.bootstrap import build_llm_summarizers
 from bot.config import Settings
 from bot.digest.compose import OfflineDigestComposer
 from bot.domain.repositories import UnitOfWorkFactory
 from bot.errors import ConfigError
-from bot.llm.wiring import build_llm_summarizers
 from bot.summarize.offline import ExtractiveSummarizer
 from tests.fakes.openai_server import FakeOpenAIServer, RateLimited
 from tests.llm.articles import ENGLISH_REPORT, make_article

@@ -10,12 +10,12 @@ import pytest
 from bot.adapters.base import ChatAdapter
 from bot.adapters.pacing import Pacer, PacingPolicy, Rate
 from bot.adapters.telegram import TelegramAdapter
+from bot.bootstrap import build_llm_summarizers
 from bot.config import Settings
 from bot.digest.compose import OfflineDigestComposer
 from bot.domain.articles import Article
 from bot.domain.repositories import UnitOfWorkFactory
 from bot.domain.usage import LLMCall
-from bot.llm.wiring import build_llm_summarizers
 from bot.services.llm_usage import admin_budget_warning
 from bot.summarize.llm import LLMSummarizer
 from bot.summarize.offline import ExtractiveSummarizer
