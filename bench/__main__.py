@@ -6,6 +6,7 @@ import sys
 
 from bench import (
     demo_e2e,
+    extraction,
     fanout,
     ingest,
     llm_cost,
@@ -25,6 +26,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     "fanout": fanout.run,
     "scaleout": scaleout.run,
     "offline_facts": offline_facts.run,
+    "extraction": extraction.run,
     "stories": stories.run,
     "news_day": news_day.run,
 }

@@ -12,7 +12,13 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from bot.text.boilerplate import ends_article, is_chrome_line, remove_inline_junk
+from bot.text.boilerplate import (
+    ends_article,
+    ends_sentence,
+    is_chrome_line,
+    is_prose,
+    remove_inline_junk,
+)
 from bot.text.frontmatter import split_front_matter
 from bot.text.markdown import strip_markdown, strip_markdown_line
 from bot.text.normalize import normalize_text
@@ -79,11 +85,18 @@ def clean_article_text(raw: str, *, title: str | None = None) -> CleanedText:
 def _article_lines(text: str, *, normalized: bool) -> list[str]:
     """Non-empty content lines, with chrome removed and the page tail cut off.
 
+    A tail marker ("Related stories", "Comments") drops itself and the short lines after it
+    (link titles, form labels), but only once the article has begun (a line ending a
+    sentence, which headlines and bylines mostly do not), and only up to the next paragraph
+    of prose: a related-links box in the middle of a story, or a comment count under its
+    headline, must not take the rest of the story with it.
+
     `normalized` says every line of `text` already is (the text went through
     `normalize_text` and nothing changed it since): then only a line that lost inline junk
     is normalized again, which halves the cost of cleaning a long article.
     """
     lines: list[str] = []
+    started = in_tail = False
     for raw_line in text.split("\n"):
         line = remove_inline_junk(raw_line)
         if not normalized or line != raw_line:
@@ -91,11 +104,14 @@ def _article_lines(text: str, *, normalized: bool) -> list[str]:
         if not line:
             continue
         if ends_article(line):
-            if lines:
-                break
+            in_tail = in_tail or started
             continue
         if is_chrome_line(line) or not any(ch.isalnum() for ch in line):
             continue
+        if in_tail and not is_prose(line):
+            continue
+        in_tail = False
+        started = started or ends_sentence(line)
         lines.append(line)
     return lines
 

@@ -196,3 +196,43 @@ def test_empty_input_gives_an_empty_article() -> None:
     assert cleaned.title == ""
     assert cleaned.text == ""
     assert cleaned.paragraphs == []
+
+
+def test_a_related_box_in_the_middle_of_a_story_drops_only_its_heading_and_links() -> None:
+    first = (
+        "A storm that came ashore overnight knocked out power to about 40,000 homes along the "
+        "coast, the state electricity utility said on Tuesday morning."
+    )
+    rest = (
+        "The storm is the third to hit the coast since October, and after the last one "
+        "repairs took nine days, residents of the fishing villages said."
+    )
+    raw = "\n".join([first, "Related stories", "Utility raises tariffs again", rest, "Dube out."])
+
+    cleaned = clean_article_text(raw, title="Storm cuts power")
+
+    assert cleaned.paragraphs == [first, rest, "Dube out."]
+
+
+def test_a_comment_count_above_the_story_is_dropped_alone() -> None:
+    story = (
+        "The city airport will close its main runway from 10 a.m. to 6 p.m. on every "
+        "Sunday in May for resurfacing, the operator said on Monday."
+    )
+    raw = "\n".join(["Runway to close", "By Express News Service", "14 comments", story, "Ok."])
+
+    cleaned = clean_article_text(raw, title="Runway to close")
+
+    assert cleaned.paragraphs == [story, "Ok."]
+
+
+def test_the_tail_after_an_article_goes_up_to_the_next_paragraph_of_prose() -> None:
+    story = (
+        "The forest department has put up four more camera traps near the colony and will "
+        "patrol the area at night with volunteers, the range officer said."
+    )
+    raw = "\n".join([story, "You may also like", "Bird count rises", "Leave a Reply", "Name *"])
+
+    cleaned = clean_article_text(raw, title="Leopard seen again")
+
+    assert cleaned.paragraphs == [story]
