@@ -88,14 +88,14 @@ async def test_claims_that_name_no_worker_keep_their_lease(
     assert part_numbers(telegram_fake, "7204") == [f"{k}/{total}" for k in range(1, total + 1)]
 
 
+# On PostgreSQL any claimer can tell a dead worker from its lock; SQLite needs the service.
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 async def test_a_worker_that_is_not_present_takes_over_no_named_claim_on_sqlite(
     migrated_url: str,
     engine: AsyncEngine,
     uow_factory: UnitOfWorkFactory,
     telegram: TelegramAdapter,
 ) -> None:
-    if not migrated_url.startswith("sqlite"):
-        pytest.skip("on PostgreSQL any claimer can tell a dead worker from the lock")
     await a_long_digest_for(uow_factory, "7205")
     async with present(migrated_url) as running:
         with pytest.raises(ProcessDied):
