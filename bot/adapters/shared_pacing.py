@@ -50,8 +50,11 @@ from bot.adapters.pacing import (
 
 log = logging.getLogger(__name__)
 
-#: How long a send in flight keeps its slots from others if its worker never answers.
-SEND_HOLD = 30.0
+#: How long a send in flight keeps its slots from others if its worker never answers. A
+#: send is answered within a second or two; a worker killed mid-fan-out holds up to the whole
+#: overall limit (30 slots on Telegram), so a long hold would stall every other worker's
+#: takeover of its chats. A send slower than this may share its slot (a 429 then says wait).
+SEND_HOLD = 5.0
 #: Bounds of a wait between two tries for a slot (an estimate can be off while sends fly).
 MIN_POLL, MAX_POLL = 0.005, 0.25
 #: A pacing statement slower than this counts as the database being unavailable.

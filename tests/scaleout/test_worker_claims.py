@@ -37,8 +37,9 @@ from tests.fakes.telegram_server import FakeTelegramServer, TelegramLimits
 from tests.scaleout import workers as processes
 from tests.scaleout.workers import eventually, logs, seed, start_workers, stop_workers, worker_env
 
-#: Seconds within which the claims of a killed worker must be in another worker's hands.
-TAKEOVER_GOAL = 10.0
+#: Seconds within which another worker must have served every chat of a killed one (the goal
+#: is 30 s; measured about 6 s, most of it the shared pacing hold of the sends in flight).
+TAKEOVER_GOAL = 20.0
 
 
 async def test_a_live_workers_claims_stay_its_own_and_a_dead_ones_return_at_once(
