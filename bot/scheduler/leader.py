@@ -26,9 +26,9 @@ import logging
 from collections.abc import Callable
 from typing import Protocol
 
-import psycopg
 from sqlalchemy.engine import make_url
 
+from bot.scheduler.lock_sessions import LockConnection, close_quietly, connect_lock_session
 from bot.scheduler.single import sqlite_path
 
 log = logging.getLogger(__name__)
@@ -103,7 +103,7 @@ class PostgresLeadership:
 
     async def run(self, resign: asyncio.Event, on_change: OnChange) -> None:
         """Try for the lock every `retry` seconds; lead while holding it (see the module)."""
-        conn: psycopg.AsyncConnection[tuple[object, ...]] | None = None
+        conn: LockConnection | None = None
         pause = self.retry
         try:
             while not resign.is_set():
@@ -112,7 +112,7 @@ class PostgresLeadership:
                     if await self._try_lock(conn):
                         await self._lead(conn, resign, on_change)
                         # Leadership ended: resigned, or the session is suspect; start afresh.
-                        await _close(conn)
+                        await close_quietly(conn)
                         conn = None
                     pause = self.retry
                 except Exception as exc:
@@ -121,7 +121,7 @@ class PostgresLeadership:
                         _one_line(exc),
                         pause,
                     )
-                    await _close(conn)
+                    await close_quietly(conn)
                     conn = None
                     pause = min(pause * 2, MAX_RETRY)
                 await _wait(resign, pause)
@@ -130,22 +130,14 @@ class PostgresLeadership:
                 self.is_leader = False
                 if not resign.is_set():
                     on_change(False)
-            await _close(conn)  # ending the session frees the lock for the next leader
+            await close_quietly(conn)  # ending the session frees the lock for the next leader
 
-    async def _connect(self) -> psycopg.AsyncConnection[tuple[object, ...]]:
-        return await psycopg.AsyncConnection.connect(
-            self._conninfo,
-            autocommit=True,
-            connect_timeout=max(1, round(self.timeout)),
-            application_name="digestbot-leader",
-            # Let the server notice a vanished client within seconds, not hours.
-            keepalives=1,
-            keepalives_idle=5,
-            keepalives_interval=2,
-            keepalives_count=2,
+    async def _connect(self) -> LockConnection:
+        return await connect_lock_session(
+            self._conninfo, connect_timeout=self.timeout, name="digestbot-leader"
         )
 
-    async def _try_lock(self, conn: psycopg.AsyncConnection[tuple[object, ...]]) -> bool:
+    async def _try_lock(self, conn: LockConnection) -> bool:
         async with asyncio.timeout(self.timeout):
             cursor = await conn.execute(
                 "SELECT pg_try_advisory_lock(%s, hashtext(current_schema()))", (LOCK_CLASS,)
@@ -155,7 +147,7 @@ class PostgresLeadership:
 
     async def _lead(
         self,
-        conn: psycopg.AsyncConnection[tuple[object, ...]],
+        conn: LockConnection,
         resign: asyncio.Event,
         on_change: OnChange,
     ) -> None:
@@ -197,14 +189,6 @@ async def _wait(event: asyncio.Event, seconds: float) -> bool:
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(event.wait(), max(0.0, seconds))
     return event.is_set()
-
-
-async def _close(conn: psycopg.AsyncConnection[tuple[object, ...]] | None) -> None:
-    if conn is None:
-        return
-    with contextlib.suppress(Exception):
-        async with asyncio.timeout(2.0):
-            await conn.close()
 
 
 def _one_line(exc: BaseException) -> str:

@@ -22,10 +22,10 @@ import contextlib
 import logging
 from typing import Protocol
 
-import psycopg
 from sqlalchemy.engine import make_url
 
 from bot.domain.channels import WORKER_LOCK_CLASS, Worker
+from bot.scheduler.lock_sessions import LockConnection, close_quietly, connect_lock_session
 from bot.scheduler.single import sqlite_path
 
 log = logging.getLogger(__name__)
@@ -86,7 +86,7 @@ class PostgresPresence:
     async def run(self, stop: asyncio.Event, ready: asyncio.Event) -> None:
         """Hold the lock, checking the connection every `keepalive` seconds; retake it after
         a failure. Ending the session on `stop` frees the lock."""
-        conn: psycopg.AsyncConnection[tuple[object, ...]] | None = None
+        conn: LockConnection | None = None
         pause = self.keepalive
         try:
             while not stop.is_set():
@@ -106,7 +106,7 @@ class PostgresPresence:
                     else:
                         log.warning("worker presence: the database is unreachable (%s)", exc)
                     self.worker.alive = False
-                    await _close(conn)
+                    await close_quietly(conn)
                     conn = None
                     pause = min(pause * 2, MAX_RETRY)
                 ready.set()
@@ -115,22 +115,14 @@ class PostgresPresence:
         finally:
             self.worker.alive = False
             ready.set()
-            await _close(conn)
+            await close_quietly(conn)
 
-    async def _connect(self) -> psycopg.AsyncConnection[tuple[object, ...]]:
-        return await psycopg.AsyncConnection.connect(
-            self._conninfo,
-            autocommit=True,
-            connect_timeout=max(1, round(self.timeout)),
-            application_name="digestbot-worker",
-            # Let the server notice a vanished client within seconds, not hours.
-            keepalives=1,
-            keepalives_idle=5,
-            keepalives_interval=2,
-            keepalives_count=2,
+    async def _connect(self) -> LockConnection:
+        return await connect_lock_session(
+            self._conninfo, connect_timeout=self.timeout, name="digestbot-worker"
         )
 
-    async def _lock(self, conn: psycopg.AsyncConnection[tuple[object, ...]]) -> None:
+    async def _lock(self, conn: LockConnection) -> None:
         """Take the worker's lock; an id some other session holds (a 1 in 2^31 draw) is
         replaced by a fresh one."""
         while True:
@@ -151,11 +143,3 @@ def presence_for(database_url: str, worker: Worker) -> Presence:
     if sqlite_path(database_url) is not None:
         return SolePresence(worker)
     return PostgresPresence(database_url, worker)
-
-
-async def _close(conn: psycopg.AsyncConnection[tuple[object, ...]] | None) -> None:
-    if conn is None:
-        return
-    with contextlib.suppress(Exception):
-        async with asyncio.timeout(2.0):
-            await conn.close()
