@@ -73,3 +73,12 @@ async def start_health_server(
     site = web.TCPSite(runner, host="0.0.0.0", port=port)  # noqa: S104 - probes come from outside
     await site.start()
     return runner
+
+
+def bound_port(runner: web.AppRunner, asked: int) -> int:
+    """The port the operator endpoints listen on: the one asked for, or the one the system
+    chose when 0 was asked (tests and several workers on one machine ask for any)."""
+    for address in runner.addresses:
+        if isinstance(address, tuple) and len(address) >= 2:
+            return int(address[1])
+    return asked

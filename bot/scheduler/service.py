@@ -31,7 +31,7 @@ from bot import metrics
 from bot.adapters.shared_pacing import close_database_pacers
 from bot.app import App
 from bot.errors import ConfigError
-from bot.scheduler.health import start_health_server
+from bot.scheduler.health import bound_port, start_health_server
 from bot.scheduler.leader import Leadership, elect
 from bot.scheduler.listeners import Listeners, Loop
 from bot.scheduler.presence import presence_for
@@ -269,7 +269,7 @@ class DigestService:
         election = asyncio.create_task(self.leadership.run(resign, self.on_leadership))
         log.info(
             "digestbot is running; health on port %s; %s",
-            self.app.settings.http_port,
+            bound_port(health, self.app.settings.http_port),
             "; ".join(self.listeners.modes) or "no chat listener (digests are posted only)",
         )
         await self.stopping.wait()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import socket
+import re
 import sys
 import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
@@ -37,8 +37,9 @@ class Worker:
 
     name: str
     process: asyncio.subprocess.Process
-    port: int
     log: Path
+    #: The operator port, once the worker said which one it bound (it asks for any free one).
+    port: int = 0
 
     async def metrics(self) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
         """Every sample of /metrics, keyed by (name, sorted labels)."""
@@ -79,12 +80,6 @@ class Worker:
 _TIMEOUT = aiohttp.ClientTimeout(total=3)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def worker_env(database_url: str, telegram_base_url: str, **extra: str) -> dict[str, str]:
     """The environment of a worker: this database, the fake Telegram, fast ticks."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "SLACK_"))}
@@ -109,18 +104,18 @@ async def start_workers(
     """Start `count` workers and wait until each answers /healthz."""
     workers = []
     for n in range(count):
-        port = free_port()
         log = workdir / f"worker-{n}.log"
         with log.open("wb") as out:
             process = await asyncio.create_subprocess_exec(
                 sys.executable,
                 *args,
-                env=env | {"DIGESTBOT_HTTP_PORT": str(port)},
+                # Any free port, bound by the worker: one picked here could be taken first.
+                env=env | {"DIGESTBOT_HTTP_PORT": "0"},
                 cwd=workdir,
                 stdout=out,
                 stderr=asyncio.subprocess.STDOUT,
             )
-        workers.append(Worker(f"worker-{n}", process, port, log))
+        workers.append(Worker(f"worker-{n}", process, log))
     for worker in workers:
         await eventually(partial(_answers, worker), f"{worker.name} never answered", 30)
     return workers
@@ -174,9 +169,17 @@ async def eventually(
         await asyncio.sleep(0.1)
 
 
+_BOUND = re.compile(r"digestbot is running; health on port (\d+)")
+
+
 async def _answers(worker: Worker) -> bool:
     if not worker.alive:
         raise AssertionError(f"{worker.name} exited:\n{logs([worker])}")
+    if not worker.port:
+        found = _BOUND.search(worker.log.read_text(errors="replace"))
+        if found is None:
+            return False
+        worker.port = int(found.group(1))
     try:
         return await worker.status("/healthz") == 200
     except (aiohttp.ClientError, TimeoutError):
