@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
-import socket
 import sys
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -33,13 +33,13 @@ class Running:
     telegram: FakeTelegramServer
     slack: FakeSlackServer
     process: asyncio.subprocess.Process
-    port: str
+    port: int
+    log: Path
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+#: The service says which port it bound: it asks for any free one, as a port picked here
+#: could be taken by another process before the service starts.
+_BOUND = re.compile(r"health on port (\d+)")
 
 
 async def _eventually(check: Callable[[], bool], what: str, timeout: float = 20.0) -> None:
@@ -49,22 +49,35 @@ async def _eventually(check: Callable[[], bool], what: str, timeout: float = 20.
     assert check(), what
 
 
-async def _start_service(env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
-    """`digestbot init`, then `digestbot run` with its output piped."""
+async def _start_service(
+    env: dict[str, str], cwd: Path
+) -> tuple[asyncio.subprocess.Process, int, Path]:
+    """`digestbot init`, then `digestbot run` on any free port with its output in a file:
+    the process, the port it bound and the file."""
     init = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "init", env=env, cwd=cwd
     )
     assert await init.wait() == 0
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        env=env,
-        cwd=cwd,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
+    log = cwd / "run.log"
+    with log.open("wb") as out:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            env=env | {"DIGESTBOT_HTTP_PORT": "0"},
+            cwd=cwd,
+            stdout=out,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+
+    def bound() -> bool:
+        return process.returncode is not None or bool(_BOUND.search(log.read_text("utf-8")))
+
+    await _eventually(bound, "the service never said which port it bound")
+    found = _BOUND.search(log.read_text("utf-8"))
+    assert found is not None, log.read_text("utf-8")
+    return process, int(found.group(1)), log
 
 
 @pytest.fixture
@@ -78,16 +91,15 @@ async def running(tmp_path: Path) -> AsyncIterator[Running]:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "SLACK_"))}
         env |= {
             "DIGESTBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}",
-            "DIGESTBOT_HTTP_PORT": str(_free_port()),
             "TELEGRAM_BOT_TOKEN": TELEGRAM_TOKEN,
             "TELEGRAM_API_BASE_URL": telegram.base_url,
             "SLACK_BOT_TOKEN": SLACK_TOKEN,
             "SLACK_APP_TOKEN": recorded.APP_TOKEN,
             "SLACK_API_BASE_URL": slack.base_url,
         }
-        process = await _start_service(env, tmp_path)
+        process, port, log = await _start_service(env, tmp_path)
         try:
-            yield Running(telegram, slack, process, env["DIGESTBOT_HTTP_PORT"])
+            yield Running(telegram, slack, process, port, log)
         finally:
             if process.returncode is None:
                 process.kill()
@@ -130,7 +142,7 @@ async def test_the_service_is_ready_once_telegram_is_polled_and_the_slack_socket
 ) -> None:
     import aiohttp
 
-    port = int(running.port)
+    port = running.port
 
     async def ready() -> bool:
         async with (
@@ -156,9 +168,9 @@ async def test_sigterm_stops_the_listeners_and_the_process_exits_zero(running: R
     await _eventually(lambda: bool(telegram.messages_to(PRIVATE_CHAT)), "no reply to /help")
 
     running.process.send_signal(signal.SIGTERM)
-    output, _ = await asyncio.wait_for(running.process.communicate(), 10)
-    assert running.process.returncode == 0, output.decode()
-    log = output.decode()
+    await asyncio.wait_for(running.process.wait(), 10)
+    log = running.log.read_text("utf-8")
+    assert running.process.returncode == 0, log
     assert "telegram: long polling" in log
     assert "slack: Socket Mode" in log
     assert TELEGRAM_TOKEN.split(":")[1] not in log
@@ -167,18 +179,17 @@ async def test_sigterm_stops_the_listeners_and_the_process_exits_zero(running: R
 async def test_webhook_mode_registers_the_url_and_refuses_a_forged_update(tmp_path: Path) -> None:
     import aiohttp
 
-    port, secret = _free_port(), "webhook_secret_for_tests"
+    secret = "webhook_secret_for_tests"
     async with FakeTelegramServer(TELEGRAM_TOKEN) as telegram:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "SLACK_"))}
         env |= {
             "DIGESTBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}",
-            "DIGESTBOT_HTTP_PORT": str(port),
             "TELEGRAM_BOT_TOKEN": TELEGRAM_TOKEN,
             "TELEGRAM_API_BASE_URL": telegram.base_url,
             "TELEGRAM_WEBHOOK_URL": "https://bot.example.org/hooks/telegram",
             "TELEGRAM_WEBHOOK_SECRET": secret,
         }
-        process = await _start_service(env, tmp_path)
+        process, port, log = await _start_service(env, tmp_path)
         try:
             await _eventually(lambda: telegram.webhook_url is not None, "webhook not registered")
             assert telegram.webhook_url == "https://bot.example.org/hooks/telegram"
@@ -206,5 +217,5 @@ async def test_webhook_mode_registers_the_url_and_refuses_a_forged_update(tmp_pa
             assert "getUpdates" not in telegram.calls
         finally:
             process.send_signal(signal.SIGTERM)
-            output, _ = await asyncio.wait_for(process.communicate(), 10)
-            assert process.returncode == 0, output.decode()
+            await asyncio.wait_for(process.wait(), 10)
+            assert process.returncode == 0, log.read_text("utf-8")

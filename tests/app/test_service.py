@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,10 +18,9 @@ from prometheus_client.parser import text_string_to_metric_families
 FAKE_TOKEN = "7012345678:AAF-service_process_token_never_logged"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+#: The service says which port it bound: it asks for any free one, as a port picked here
+#: could be taken by another process before the service starts.
+_BOUND = re.compile(r"health on port (\d+)")
 
 
 def _get(url: str) -> tuple[int, str]:
@@ -34,11 +33,10 @@ def _get(url: str) -> tuple[int, str]:
 
 @pytest.fixture
 def service(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], int]]:
-    port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "SLACK_"))}
     env |= {
         "DIGESTBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}",
-        "DIGESTBOT_HTTP_PORT": str(port),
+        "DIGESTBOT_HTTP_PORT": "0",
         "DIGESTBOT_LOG_LEVEL": "DEBUG",
         "TELEGRAM_BOT_TOKEN": FAKE_TOKEN,
         "TELEGRAM_API_BASE_URL": "http://127.0.0.1:9/bot",
@@ -50,21 +48,28 @@ def service(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], int]]:
         check=True,
         capture_output=True,
     )
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "bot", "run"],
-        env=env,
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    log = tmp_path / "run.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "bot", "run"],
+            env=env,
+            cwd=tmp_path,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+    port = 0
     deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and proc.poll() is None:
+        if not port and (found := _BOUND.search(log.read_text(errors="replace"))):
+            port = int(found.group(1))
         try:
-            if _get(f"http://127.0.0.1:{port}/healthz")[0] == 200:
+            if port and _get(f"http://127.0.0.1:{port}/healthz")[0] == 200:
                 break
         except OSError:
-            time.sleep(0.2)
+            pass
+        time.sleep(0.2)
+    assert port, f"the service never said which port it bound:\n{log.read_text()}"
     yield proc, port
     if proc.poll() is None:
         proc.kill()
@@ -83,13 +88,14 @@ def test_health_readiness_and_metrics_answer(service: tuple[subprocess.Popen[str
 
 
 def test_sigterm_stops_cleanly_within_ten_seconds_and_logs_no_token(
-    service: tuple[subprocess.Popen[str], int],
+    service: tuple[subprocess.Popen[str], int], tmp_path: Path
 ) -> None:
     proc, _ = service
     time.sleep(1.0)
     started = time.monotonic()
     proc.send_signal(signal.SIGTERM)
-    output, _ = proc.communicate(timeout=10)
+    proc.wait(timeout=10)
+    output = (tmp_path / "run.log").read_text()
     assert proc.returncode == 0, output
     assert time.monotonic() - started < 10
     assert "stopped" in output
@@ -103,7 +109,7 @@ def test_a_second_service_on_the_same_sqlite_file_is_refused(
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "SLACK_"))}
     env |= {
         "DIGESTBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}",
-        "DIGESTBOT_HTTP_PORT": str(_free_port()),
+        "DIGESTBOT_HTTP_PORT": "0",
     }
     second = subprocess.run(
         [sys.executable, "-m", "bot", "run"],
