@@ -2,13 +2,14 @@
 
 The day is synthetic, built from real material: the Hindi/English report pairs and single
 reports of tests/fixtures/stories, the five Hindi corpus articles (one story, with the
-English DeepSeek fixture article), the other fixture articles and, when present, the BASIL
-articles of ../shared/eval/stories (read in place, never copied). Each event is told by 1 to
-20 distinct reports, most by one or two, written from its texts as outlets write one event:
-another lead sentence, another choice and order of facts, context sentences of its own,
-another headline. The long tail of one-report events is templated text on made-up names. Reports
-are spread over 24 hours and 50 outlets, each with an RSS feed on 127.0.0.1, and ingested for
-real (`WebSourceReader`, `ingest_due`) every two hours of simulated time.
+English DeepSeek fixture article), the other fixture articles and, when
+DIGESTBOT_EVAL_STORIES names their file, the labelled BASIL articles (read in place, never
+copied). Each event is told by 1 to 20 distinct reports, most by one or two, written from
+its texts as outlets write one event: another lead sentence, another choice and order of
+facts, context sentences of its own, another headline. The long tail of one-report events is
+templated text on made-up names. Reports are spread over 24 hours and 50 outlets, each with
+an RSS feed on 127.0.0.1, and ingested for real (`WebSourceReader`, `ingest_due`) every two
+hours of simulated time.
 
 Then the 08:00 slot runs as `digestbot run` runs it: `prepare_upcoming` at 07:55 summarizes
 what the digests will show, a last poll at 07:59 brings the latest reports, `run_due_slots`
@@ -39,9 +40,9 @@ from typing import Any
 from aiohttp import web
 
 from bench.harness import Section
+from bench.labelled import EVAL_VARIABLE, labelled_path
 from bench.news_day_material import (
     ARTICLES,
-    BASIL,
     DAY_START,
     EN_OUTLETS,
     FILLER_HINDI,
@@ -445,7 +446,11 @@ def run() -> list[Section]:
         if not ok
     ]
     p, r, f1 = stats.bcubed
-    basil = "alternating with BASIL events" if BASIL.exists() else "(no BASIL: no ../shared)"
+    basil = (
+        "alternating with BASIL events"
+        if labelled_path()
+        else f"(no BASIL: {EVAL_VARIABLE} names no labelled file)"
+    )
     notes = [
         f"The day: {ARTICLES:,} reports of {stats.events} events, published over the 24 h before "
         f"the slot by {EN_OUTLETS} English and {HI_OUTLETS} Hindi outlets (two of each weighted "

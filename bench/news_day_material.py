@@ -1,7 +1,8 @@
 """The material of the news-day benchmark: a realistic synthetic day of reports.
 
 Each event is told by 1 to 20 distinct reports written from its real texts (fixture report
-pairs and singles, the Hindi corpus, the fixture articles and, when present, BASIL), as
+pairs and singles, the Hindi corpus, the fixture articles and, when DIGESTBOT_EVAL_STORIES
+names it, BASIL: see bench/labelled.py), as
 outlets write one event: another lead sentence, another choice and order of facts, context
 sentences of their own, another headline; the long tail is templated text on made-up names.
 """
@@ -9,14 +10,13 @@ sentences of their own, another headline; the long tail is templated text on mad
 from __future__ import annotations
 
 import itertools
-import json
 import random
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
+from bench.labelled import labelled_rows
 from bench.retrieval import ENGLISH_TEMPLATES, HINDI_TEMPLATES, TOPICS, Lexicon
 from bot.text.clean import clean_article_text
 from bot.text.sentences import split_sentences
@@ -25,7 +25,6 @@ from tests.stories import fixture_reports
 from tests.text.corpus import ARTICLES_DIR, corpus_file, corpus_prefixes
 
 SLOT = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
-BASIL = Path(__file__).resolve().parents[2] / "shared" / "eval" / "stories" / "basil.jsonl"
 DAY_START = SLOT - timedelta(hours=24)
 LAST_PUBLISHED = SLOT - timedelta(seconds=90)
 ARTICLES, MAX_STORY, SIZE_EXPONENT, SPREAD_HOURS = 1000, 20, 2.2, 2.5
@@ -115,10 +114,8 @@ def real_events() -> list[tuple[str, list[Material]]]:
     for name, lang in (("en_monsoon_rainfall.txt", "en"), ("hi_cricket_series.txt", "hi")):
         single.append((name, [_cleaned((ARTICLES_DIR / name).read_text(), lang)]))
     basil: dict[str, list[Material]] = defaultdict(list)
-    if BASIL.exists():
-        for line in BASIL.read_text(encoding="utf-8").splitlines():
-            row = json.loads(line)
-            basil[f"basil-{row['event']}"].append(Material("en", row["title"], row["text"]))
+    for row in labelled_rows():
+        basil[f"basil-{row['event']}"].append(Material("en", row["title"], row["text"]))
     mixed = itertools.chain.from_iterable(itertools.zip_longest(both, basil.items()))
     return [event for event in mixed if event is not None] + single
 

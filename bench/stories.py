@@ -1,7 +1,8 @@
 """Story assignment (`bot.stories`) on labelled days, against single-link grouping.
 
-BASIL (../shared/eval/stories/basil.jsonl, read in place and never copied: its licence is
-unknown) has 100 events with three outlets' reports each. Events are split by a hash of
+BASIL (real English news, labelled; read from the file DIGESTBOT_EVAL_STORIES names and never
+copied, as it carries no licence: see bench/labelled.py) has 100 events with three outlets'
+reports each. Events are split by a hash of
 their id into a tuning half (the threshold and weights were chosen on it) and a reporting
 half. A day is built from a half: each event keeps one, two or three of its reports (so
 many are singletons), a fifth of the reports also come as a syndicated near-copy (another
@@ -18,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import json
 import math
 import random
 import statistics
@@ -26,9 +26,9 @@ import time
 from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from bench.harness import Section
+from bench.labelled import ABSENT, EVAL_VARIABLE, labelled_rows
 from bot.stories.index import DEFAULT_THRESHOLD, PRIOR_DOCS, StoryIndex
 from bot.stories.terms import story_terms
 from bot.text.clean import clean_article_text
@@ -36,8 +36,7 @@ from bot.text.similarity import NEAR_DUPLICATE_DISTANCE, SimhashIndex, hamming, 
 from tests.stories import Report, fixture_reports
 from tests.text.corpus import ARTICLES_DIR, corpus_file, corpus_prefixes
 
-COMMAND = "`make bench` (bench/stories.py)"
-BASIL = Path(__file__).resolve().parents[2] / "shared" / "eval" / "stories" / "basil.jsonl"
+COMMAND = f"`{EVAL_VARIABLE}=<labelled JSONL> make bench` (bench/stories.py)"
 DAY = datetime(2026, 11, 26, tzinfo=UTC)
 SEEDS = range(4)
 GOAL_PRECISION, GOAL_F1, GOAL_MS, GOAL_TERMS_MS = 0.95, 0.90, 5.0, 1.0
@@ -47,15 +46,11 @@ BIG_HEADER += ["singletons not alone", "largest", "B³ P / R / F1", "single link
 
 
 def run() -> list[Section]:
-    if BASIL.exists():
-        lines = BASIL.read_text(encoding="utf-8").splitlines()
-        basil = [_basil_report(json.loads(line)) for line in lines if line.strip()]
+    if rows := labelled_rows():
+        basil = [_basil_report(row) for row in rows]
         labelled = [_basil_section(basil), _big_story_section(basil)]
     else:
-        skipped = [
-            ["skipped: ../shared/eval/stories/ is absent (labelled data stays out of the repo)"]
-        ]
-        labelled = [Section("Stories: labelled days (BASIL)", COMMAND, ["result"], skipped)]
+        labelled = [Section("Stories: labelled days (BASIL)", COMMAND, ["result"], [[ABSENT]])]
     return [*labelled, _hindi_section(), _cost_section()]
 
 

@@ -135,10 +135,10 @@ class LLMDigestComposer:
                 written.setdefault(numbers[0], group)
         if not written:
             raise SummarizerError("the LLM digest named none of the given stories")
-        by_story = {id(ref.entry): ref for ref in refs}
+        by_story = {ref.entry.story_id: ref for ref in refs}
         items = []
         for entry in stories:
-            ref = by_story.get(id(entry)) or _Ref(0, entry)
+            ref = by_story.get(entry.story_id) or _Ref(0, entry)
             wording = written.get(ref.number)
             items.append(
                 self._written_item(wording, ref, lang) if wording else _from_summary(ref, lang)

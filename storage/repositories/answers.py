@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import StoredAnswerRow
@@ -33,10 +32,3 @@ class SqlStoredAnswers:
             .values(key=key, purpose=purpose, answer=answer, created_at=utcnow())
             .on_conflict_do_nothing(index_elements=[StoredAnswerRow.key])
         )
-
-    async def forget_before(self, before: datetime) -> int:
-        """Drop answers stored before `before`; returns how many."""
-        result = await self._session.execute(
-            delete(StoredAnswerRow).where(StoredAnswerRow.created_at < before)
-        )
-        return int(getattr(result, "rowcount", 0) or 0)

@@ -231,21 +231,27 @@ class SqlStoryRepository:
     async def record_sent(
         self, channel_id: int, digest: Digest, *, at: datetime | None = None
     ) -> None:
-        """Remember which reports of which stories this digest gives the channel."""
-        when = at or utcnow()
-        for item in digest.items:
-            if item.story_id is None:
-                continue
-            current = await self._session.scalar(
-                select(SentStoryRow.article_ids).where(
-                    SentStoryRow.channel_id == channel_id, SentStoryRow.story_id == item.story_id
-                )
+        """Remember which reports of which stories this digest gives the channel: one read
+        for the digest, and a write only for stories whose sent reports change (a chat's
+        digest in its second language changes nothing)."""
+        covered = {item.story_id: set(item.article_ids) for item in digest.items if item.story_id}
+        if not covered:
+            return
+        result = await self._session.execute(
+            select(SentStoryRow.story_id, SentStoryRow.article_ids).where(
+                SentStoryRow.channel_id == channel_id, SentStoryRow.story_id.in_(covered)
             )
-            article_ids = sorted(set(current or []) | set(item.article_ids))
+        )
+        before = {story_id: set(ids) for story_id, ids in result.all()}
+        when = at or utcnow()
+        for story_id, article_ids in covered.items():
+            known = before.get(story_id, set())
+            if story_id in before and article_ids <= known:
+                continue
             values: dict[str, Any] = {
                 "channel_id": channel_id,
-                "story_id": item.story_id,
-                "article_ids": article_ids,
+                "story_id": story_id,
+                "article_ids": sorted(known | article_ids),
                 "digest_id": digest.id,
                 "sent_at": when,
             }

@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.domain.articles import Article, Summary
 from bot.domain.digests import Digest, DigestItem, SourceLink
+from bot.domain.repositories import UnitOfWorkFactory
 from bot.domain.sources import Source
 
 NOW = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
@@ -87,3 +88,17 @@ def corpus_articles() -> list[Article]:
         title = text.strip().splitlines()[0][:120]
         articles.append(an_article(path.stem, title=title, text=text, lang="hi"))
     return articles
+
+
+async def store(uow_factory: UnitOfWorkFactory, *articles: Article) -> list[int]:
+    """Store and index these articles; their ids."""
+    async with uow_factory() as uow:
+        ids = [(await uow.articles.add(article)).id or 0 for article in articles]
+        await uow.commit()
+    return ids
+
+
+async def search(uow_factory: UnitOfWorkFactory, query: str, **kwargs: object) -> list[int]:
+    """The ids of the articles the full-text search finds, best first."""
+    async with uow_factory() as uow:
+        return [hit.article_id for hit in await uow.articles.search(query, **kwargs)]  # type: ignore[arg-type]

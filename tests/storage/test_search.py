@@ -8,24 +8,11 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.domain.articles import Article
 from bot.domain.repositories import UnitOfWorkFactory
-from tests.storage.builders import a_summary, an_article, corpus_articles
+from tests.storage.builders import a_summary, an_article, corpus_articles, search, store
 
 INVESTMENT = "कंपनी ने नई तकनीक में भारी निवेश किया है।बाज़ार ने इसका स्वागत किया।"
 FRAGMENTS = "नि:शुल्क सेवा शुरू हुई। उसने नया वेश पहना। नियम बदल गए।"
-
-
-async def store(uow_factory: UnitOfWorkFactory, *articles: Article) -> list[int]:
-    async with uow_factory() as uow:
-        ids = [(await uow.articles.add(article)).id or 0 for article in articles]
-        await uow.commit()
-    return ids
-
-
-async def search(uow_factory: UnitOfWorkFactory, query: str, **kwargs: object) -> list[int]:
-    async with uow_factory() as uow:
-        return [hit.article_id for hit in await uow.articles.search(query, **kwargs)]  # type: ignore[arg-type]
 
 
 async def test_a_hindi_word_matches_whole_never_its_fragments(

@@ -13,23 +13,10 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 import storage.search
-from bot.domain.articles import Article
 from bot.domain.repositories import UnitOfWorkFactory
 from storage.search import KEY_WEIGHT, KEYS_TABLE, SEARCH_TABLE, fts5_match, query_keys, query_terms
 from storage.uow import SqlUnitOfWorkFactory
-from tests.storage.builders import an_article, corpus_articles
-
-
-async def store(uow_factory: UnitOfWorkFactory, *articles: Article) -> list[int]:
-    async with uow_factory() as uow:
-        ids = [(await uow.articles.add(article)).id or 0 for article in articles]
-        await uow.commit()
-    return ids
-
-
-async def search(uow_factory: UnitOfWorkFactory, query: str, **kwargs: object) -> list[int]:
-    async with uow_factory() as uow:
-        return [hit.article_id for hit in await uow.articles.search(query, **kwargs)]  # type: ignore[arg-type]
+from tests.storage.builders import an_article, corpus_articles, search, store
 
 
 @pytest.fixture

@@ -10,21 +10,9 @@ from storage.db import make_engine
 from storage.migrate import alembic_config
 from storage.search import article_keys, query_keys, query_terms
 from storage.uow import make_uow_factory
-from tests.storage.builders import an_article, corpus_articles
+from tests.storage.builders import an_article, corpus_articles, search, store
 
 KIMI = "How much did it cost to train Kimi K2 Thinking?"
-
-
-async def store(uow_factory: UnitOfWorkFactory, *articles: Article) -> list[int]:
-    async with uow_factory() as uow:
-        ids = [(await uow.articles.add(article)).id or 0 for article in articles]
-        await uow.commit()
-    return ids
-
-
-async def search(uow_factory: UnitOfWorkFactory, query: str, **kwargs: object) -> list[int]:
-    async with uow_factory() as uow:
-        return [hit.article_id for hit in await uow.articles.search(query, **kwargs)]  # type: ignore[arg-type]
 
 
 def kimi_column(articles: list[Article]) -> Article:

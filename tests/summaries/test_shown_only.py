@@ -9,6 +9,7 @@ from pathlib import Path
 
 from bot.adapters.markdown_file import MarkdownFileAdapter
 from bot.domain.channels import Channel, Subscription
+from bot.domain.digests import Digest
 from bot.domain.repositories import UnitOfWorkFactory
 from bot.llm.prompts import PromptStore
 from bot.services.answers import StoredAnswers
@@ -109,28 +110,26 @@ async def test_the_same_digest_asked_again_after_a_restart_makes_no_call(
     uow_factory: UnitOfWorkFactory, prompts: PromptStore
 ) -> None:
     await _day(uow_factory, 6)
+
+    async def a_process_composes(server: FakeOpenAIServer) -> Digest | None:
+        """A fresh process: its own client and composer, the database's stored answers."""
+        edges = llm_edges(server, uow_factory, prompts, answers=StoredAnswers(uow_factory))
+        try:
+            return await compose_digest(
+                uow_factory,
+                summarizer=edges.summarizer,
+                fallback=edges.fallback,
+                composer=edges.composer,
+                lang="en",
+                now=NOW,
+            )
+        finally:
+            await edges.client.aclose()
+
     async with FakeOpenAIServer() as server:
-        first = llm_edges(server, uow_factory, prompts, answers=StoredAnswers(uow_factory))
-        digest = await compose_digest(
-            uow_factory,
-            summarizer=first.summarizer,
-            fallback=first.fallback,
-            composer=first.composer,
-            lang="en",
-            now=NOW,
-        )
-        await first.client.aclose()
+        digest = await a_process_composes(server)
         calls = server.calls
-        restarted = llm_edges(server, uow_factory, prompts, answers=StoredAnswers(uow_factory))
-        again = await compose_digest(
-            uow_factory,
-            summarizer=restarted.summarizer,
-            fallback=restarted.fallback,
-            composer=restarted.composer,
-            lang="en",
-            now=NOW,
-        )
-        await restarted.client.aclose()
+        again = await a_process_composes(server)
 
     assert digest is not None and again is not None
     assert server.calls == calls, "summaries and the composition come from the database"
