@@ -15,24 +15,24 @@ from typing import TYPE_CHECKING, TextIO
 from bot.adapters.base import ChatAdapter
 from bot.app import App
 from bot.config import Settings
-from bot.digest.llm_compose import LLMDigestComposer
 from bot.domain.channels import Worker
 from bot.domain.repositories import UnitOfWorkFactory
 from bot.errors import ConfigError
-from bot.llm.client import OpenAIChatClient
-from bot.llm.prompts import PromptStore
-from bot.services.answers import StoredAnswers
-from bot.services.llm_usage import BudgetWarning, token_budget, usage_recorder
 from bot.sources.base import SourceReader
-from bot.summarize.answer import LLMAnswerer
 from bot.summarize.answers import Answerer
 from bot.summarize.base import DigestComposer, Summarizer
-from bot.summarize.llm import LLMSummarizer
 from storage.db import make_engine
 from storage.uow import make_uow_factory
 
 if TYPE_CHECKING:
+    # The LLM edges import the openai SDK: loaded only when an API key is set, so the
+    # offline path (the demo, one-shot commands) starts without it.
     from bot.commands.router import CommandRouter
+    from bot.digest.llm_compose import LLMDigestComposer
+    from bot.llm.client import OpenAIChatClient
+    from bot.llm.prompts import PromptStore
+    from bot.services.llm_usage import BudgetWarning
+    from bot.summarize.llm import LLMSummarizer
 
 
 @dataclass(frozen=True)
@@ -188,6 +188,9 @@ def build_llm_client(
     on_budget_warning: BudgetWarning | None = None,
 ) -> OpenAIChatClient:
     """The OpenAI-compatible client; with `uow_factory`, usage is stored and the ceiling holds."""
+    from bot.llm.client import OpenAIChatClient
+    from bot.services.llm_usage import token_budget, usage_recorder
+
     if settings.openai_api_key is None:
         raise ConfigError("OPENAI_API_KEY: not set; set it, or run without the LLM")
     return OpenAIChatClient(
@@ -221,6 +224,11 @@ def build_llm_summarizers(
     `admin_budget_warning`) hears when today's usage crosses 80% of the ceiling. Pass
     `client` to share one client (and one budget, which warns once) with the answerer.
     """
+    from bot.digest.llm_compose import LLMDigestComposer
+    from bot.llm.prompts import PromptStore
+    from bot.services.answers import StoredAnswers
+    from bot.summarize.llm import LLMSummarizer
+
     store = prompts or PromptStore.load()
     client = client or build_llm_client(settings, uow_factory, on_budget_warning=on_budget_warning)
     summarizer = LLMSummarizer(client, store, settings.llm_model, fallback)
@@ -247,6 +255,9 @@ def build_answerer(
     Its calls are stored in the usage table and count against DIGESTBOT_LLM_DAILY_TOKENS;
     over the ceiling, answers are the labelled extracts.
     """
+    from bot.llm.prompts import PromptStore
+    from bot.summarize.answer import LLMAnswerer
+
     if not settings.llm_enabled:
         return None
     client = client or build_llm_client(settings, uow_factory, on_budget_warning=on_budget_warning)

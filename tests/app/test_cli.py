@@ -140,3 +140,13 @@ def test_importing_the_main_module_does_not_start_the_cli() -> None:
     )
 
     assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+
+
+def test_the_offline_path_starts_without_loading_the_llm_client() -> None:
+    # The openai SDK costs tens of MB and most of a second: loaded only when a key is set.
+    script = "import sys, bot.cli.app, bot.bootstrap; print('openai' in sys.modules)"
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+
+    assert (done.returncode, done.stdout.strip()) == (0, "False"), done.stderr
