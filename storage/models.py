@@ -16,10 +16,12 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
     false,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -61,6 +63,10 @@ class ChannelRow(Base):
     inactive_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = _created_at()
     digest_size: Mapped[int] = mapped_column(Integer, default=8, server_default="8")
+    topics_only: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: allowed, pending (an admin's decision) or denied; see `bot.domain.access`.
+    access: Mapped[str] = mapped_column(String(16), default="allowed", server_default="allowed")
+    access_noticed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class SourceRow(Base):
@@ -86,6 +92,55 @@ class SourceRow(Base):
     last_modified: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = _created_at()
     priority: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: Added by the operator: every channel follows it unless it unfollows.
+    shared: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+
+
+class ChannelSourceRow(Base):
+    """A channel's own source (`own`) or a shared one it unfollowed (`unfollowed`)."""
+
+    __tablename__ = "channel_sources"
+
+    channel_id: Mapped[int] = mapped_column(
+        ForeignKey("channels.id", ondelete="CASCADE"), primary_key=True
+    )
+    source_id: Mapped[int] = mapped_column(
+        ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    relation: Mapped[str] = mapped_column(String(16))
+    added_by: Mapped[str | None] = mapped_column(String(160))
+    created_at: Mapped[datetime] = _created_at()
+
+
+class ChannelTopicRow(Base):
+    """A word or phrase a channel wants first (`topic`) or never (`mute`)."""
+
+    __tablename__ = "channel_topics"
+    __table_args__ = (UniqueConstraint("channel_id", "kind", "phrase"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(8))
+    phrase: Mapped[str] = mapped_column(String(400))
+    created_at: Mapped[datetime] = _created_at()
+
+
+class VoteRow(Base):
+    """One person's 👍 (+1) or 👎 (-1) on one digest item in one channel."""
+
+    __tablename__ = "votes"
+    __table_args__ = (
+        UniqueConstraint("item_id", "channel_id", "user_key"),
+        Index("ix_votes_channel_id_updated_at", "channel_id", "updated_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("digest_items.id", ondelete="CASCADE"))
+    user_key: Mapped[str] = mapped_column(String(160))
+    value: Mapped[int] = mapped_column(SmallInteger)
+    created_at: Mapped[datetime] = _created_at()
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class StoryRow(Base):

@@ -286,14 +286,20 @@ class Drill:
         return unsent or 0
 
     async def _settled(self, slot: datetime) -> bool:
-        unsent = await self._unsent()
+        """True when every subscription ran `slot` and nothing is left to send.
+
+        The slots are read first: a slot's claim commits together with its deliveries, so
+        once every claim is seen, the unsent count read after it includes them. Read the
+        other way round, a commit landing between the two reads looks settled with the
+        whole slot still pending.
+        """
         async with AsyncSession(self.engine) as session:
             behind = await session.scalar(
                 select(func.count()).where(
                     (SubscriptionRow.last_slot_at.is_(None)) | (SubscriptionRow.last_slot_at < slot)
                 )
             )
-        return unsent == 0 and behind == 0
+        return behind == 0 and await self._unsent() == 0
 
 
 @dataclass
