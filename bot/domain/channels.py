@@ -11,6 +11,7 @@ from bot.domain.languages import LangChoice
 
 Platform = Literal["telegram", "slack", "console", "file", "webhook"]
 DeliveryStatus = Literal["pending", "sending", "sent", "failed"]
+ChatAccess = Literal["allowed", "pending", "denied"]
 
 
 @dataclass
@@ -29,6 +30,12 @@ class Channel:
     created_at: datetime | None = None
     #: How many stories its digests show at most (`/digest size N`).
     digest_size: int = 8
+    #: Show only stories that match one of its topics (`/topics only on`).
+    topics_only: bool = False
+    #: Whether the chat may use the bot: allowed, pending (an admin's decision) or denied.
+    access: ChatAccess = "allowed"
+    #: When the chat was told it waits for an admin (the notice goes out once).
+    access_noticed_at: datetime | None = None
 
     @property
     def key(self) -> str:

@@ -50,6 +50,9 @@ class Source:
     created_at: datetime | None = None
     #: How much an admin trusts the source for ranking: each two steps double its weight.
     priority: int = 0
+    #: Added by the operator (command line, OPML): every channel follows it unless it
+    #: unfollows. A source added in a chat is that chat's own (`shared=False`).
+    shared: bool = True
 
 
 @dataclass(frozen=True)

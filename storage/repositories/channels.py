@@ -84,6 +84,7 @@ class SqlChannelRepository:
                 active=channel.active,
                 inactive_reason=channel.inactive_reason,
                 digest_size=channel.digest_size,
+                topics_only=channel.topics_only,
             )
             .returning(ChannelRow.id)
         )
@@ -155,6 +156,9 @@ def _to_channel(row: ChannelRow) -> Channel:
         inactive_reason=row.inactive_reason,
         created_at=row.created_at,
         digest_size=row.digest_size,
+        topics_only=row.topics_only,
+        access=row.access,  # type: ignore[arg-type]
+        access_noticed_at=row.access_noticed_at,
     )
 
 

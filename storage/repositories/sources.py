@@ -31,7 +31,12 @@ class SqlSourceRepository:
         statement = (
             insert_for(self._session, SourceRow)
             .values(
-                {**_values(stored), "created_at": stored.created_at, "priority": stored.priority}
+                {
+                    **_values(stored),
+                    "created_at": stored.created_at,
+                    "priority": stored.priority,
+                    "shared": stored.shared,
+                }
             )
             .on_conflict_do_nothing(index_elements=[SourceRow.url])
             .returning(SourceRow.id)
@@ -205,4 +210,5 @@ def _to_source(row: SourceRow) -> Source:
         last_modified=row.last_modified,
         created_at=row.created_at,
         priority=row.priority,
+        shared=row.shared,
     )
