@@ -19,6 +19,7 @@ from bot.domain.channels import Channel
 from bot.domain.repositories import UnitOfWorkFactory
 from bot.domain.stories import StoryCandidate
 from bot.services.stories import StoryAssigner
+from bot.services.taste import channel_boosts
 
 #: How much further back than its interval a digest looks: reports that arrived just before
 #: the previous digest's check are covered, and nothing sent is sent again.
@@ -51,14 +52,15 @@ async def select_stories(
     or sent before and grown since (then as updates)."""
     candidates = await candidate_stories(uow_factory, now=now, since=since, assigner=assigner)
     ids = [c.id for c in channels if c.id is not None]
+    selections: dict[int, Selection] = {}
     async with uow_factory() as uow:
         sent = await uow.stories.sent_to(ids, [c.story_id for c in candidates])
-    return {
-        channel.id: select(
-            candidates,
-            ChannelTaste(sent=sent.get(channel.id, {}), size=channel.digest_size),
-            now,
-        )
-        for channel in channels
-        if channel.id is not None
-    }
+        for channel in channels:
+            if channel.id is None:
+                continue
+            boosts = await channel_boosts(uow, channel, candidates, now)
+            taste = ChannelTaste(
+                sent=sent.get(channel.id, {}), size=channel.digest_size, boosts=boosts
+            )
+            selections[channel.id] = select(candidates, taste, now)
+    return selections
