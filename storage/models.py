@@ -97,7 +97,8 @@ class SourceRow(Base):
 
 
 class ChannelSourceRow(Base):
-    """A channel's own source (`own`) or a shared one it unfollowed (`unfollowed`)."""
+    """A channel's own source (`own`), or a shared one it unfollowed (`unfollowed`) or
+    follows with a priority of its own (`follow`)."""
 
     __tablename__ = "channel_sources"
 
@@ -108,6 +109,7 @@ class ChannelSourceRow(Base):
         ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True, index=True
     )
     relation: Mapped[str] = mapped_column(String(16))
+    priority: Mapped[int | None] = mapped_column(Integer)
     added_by: Mapped[str | None] = mapped_column(String(160))
     created_at: Mapped[datetime] = _created_at()
 

@@ -14,7 +14,6 @@ no model and no English summary.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from sqlalchemy import bindparam, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.text.translit import cross_script_key
+from bot.text.words import WORD
 
 #: The search table and, on SQLite, the FTS5 shadow tables named after it.
 SEARCH_TABLE = "article_search"
@@ -41,9 +41,6 @@ MAX_MATCHES_PER_TERM = 500
 #: the window holds too few.
 RECENT_WINDOW = 20 * MAX_MATCHES_PER_TERM
 
-_DEVANAGARI_MARKS = "\u0900-\u0903\u093a-\u094f\u0951-\u0957\u0962-\u0963"
-#: A word as both databases index it: letters and digits, Devanagari signs kept inside.
-WORD = re.compile(rf"[\w{_DEVANAGARI_MARKS}]+")
 # Function words dropped from queries (when a query has other words), English then Hindi.
 # fmt: off
 _STOPWORDS = frozenset({
@@ -148,6 +145,7 @@ async def search_rows(
     *,
     limit: int,
     article_ids: Sequence[int] | None,
+    source_ids: Sequence[int] | None = None,
 ) -> list[SearchRow]:
     """Articles matching any of `terms`, best first (bm25 on SQLite, ts_rank on PostgreSQL).
 
@@ -157,7 +155,9 @@ async def search_rows(
     ranking reads every article it scores, so without the cap one common word would make a
     question read a large part of the archive. Rarer words count everywhere, so an old
     article is still found by its rarer words. Within `article_ids` (a digest's articles)
-    every match counts. Near-copies are left out unless `article_ids` names them.
+    every match counts. Near-copies are left out unless `article_ids` names them. With
+    `source_ids` only the articles of those sources count (and those whose source is gone),
+    so a channel finds only what the sources it follows brought.
     """
     if not terms or limit <= 0 or (article_ids is not None and not article_ids):
         return []
@@ -168,18 +168,30 @@ async def search_rows(
     params.update({f"k{j}": key for j, key in enumerate(keys)})
     if scope is not None:
         params.update({"ids": scope, "low": scope[0], "high": scope[-1]})
+    if source_ids is not None:
+        params["sources"] = sorted(set(source_ids))
     if _is_sqlite(session):
         params.update({f"m{i}": fts5_match([term]) for i, term in enumerate(terms)})
         params.update({f"q{j}": fts5_match([key]) for j, key in enumerate(keys)})
         params["cap"] = MAX_MATCHES_PER_TERM
-        sql = _sqlite_search(len(terms), len(keys), scoped=scope is not None)
+        sql = _sqlite_search(
+            len(terms), len(keys), scoped=scope is not None, by_source=source_ids is not None
+        )
     else:
         newest = await session.scalar(text(f"SELECT max(article_id) FROM {SEARCH_TABLE}"))
         recent = int(newest or 0) - RECENT_WINDOW
-        sql = _postgres_search(len(terms), len(keys), scoped=scope is not None, recent=recent)
+        sql = _postgres_search(
+            len(terms),
+            len(keys),
+            scoped=scope is not None,
+            recent=recent,
+            by_source=source_ids is not None,
+        )
     statement = text(sql)
     if scope is not None:
         statement = statement.bindparams(bindparam("ids", expanding=True))
+    if source_ids is not None:
+        statement = statement.bindparams(bindparam("sources", expanding=True))
     result = await session.execute(statement, params)
     return [
         SearchRow(
@@ -195,7 +207,7 @@ async def search_rows(
     ]
 
 
-def _sqlite_search(count: int, key_count: int, *, scoped: bool) -> str:
+def _sqlite_search(count: int, key_count: int, *, scoped: bool, by_source: bool = False) -> str:
     """One statement: each word's and key's bm25 over its newest matches, summed, then the texts.
 
     bm25 of an OR query is the sum of its phrases' bm25 (each phrase's IDF is taken over the
@@ -227,6 +239,10 @@ def _sqlite_search(count: int, key_count: int, *, scoped: bool) -> str:
         if scoped
         else "id NOT IN (SELECT id FROM articles WHERE duplicate_of IS NOT NULL)"
     )
+    if by_source:
+        keep += (
+            " AND id IN (SELECT id FROM articles WHERE source_id IS NULL OR source_id IN :sources)"
+        )
     # MATERIALIZED keeps SQLite from folding the scoring into the GROUP BY, where bm25()
     # has no full-text cursor to read from.
     return (
@@ -240,7 +256,9 @@ def _sqlite_search(count: int, key_count: int, *, scoped: bool) -> str:
     )
 
 
-def _postgres_search(count: int, key_count: int, *, scoped: bool, recent: int) -> str:
+def _postgres_search(
+    count: int, key_count: int, *, scoped: bool, recent: int, by_source: bool = False
+) -> str:
     """One statement: each word's and key's ts_rank over its newest matches, averaged, then
     the texts.
 
@@ -286,6 +304,11 @@ def _postgres_search(count: int, key_count: int, *, scoped: bool, recent: int) -
             f"SELECT m.id, {weight}ts_rank(m.document, {query}) AS score FROM ({chosen}) m"
         )
     keep = "" if scoped else "JOIN articles d ON d.id = hits.id AND d.duplicate_of IS NULL "
+    if by_source:
+        keep += (
+            "JOIN articles o ON o.id = hits.id "
+            "AND (o.source_id IS NULL OR o.source_id IN :sources) "
+        )
     return (
         f"WITH hits AS ({' UNION ALL '.join(per_word)}), "
         f"ranked AS (SELECT hits.id, sum(hits.score) / {len(scored)} AS score FROM hits {keep}"

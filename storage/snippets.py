@@ -7,7 +7,8 @@ from collections.abc import Iterable
 
 from bot.text.stopwords import word_set
 from bot.text.translit import cross_script_key
-from storage.search import KEY_WEIGHT, WORD, normalize, query_terms
+from bot.text.words import WORD
+from storage.search import KEY_WEIGHT, normalize, query_terms
 
 #: A snippet longer than this is cut at a word boundary and ends with "…".
 MAX_SNIPPET_CHARS = 360

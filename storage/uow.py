@@ -19,10 +19,12 @@ from bot.domain.repositories import (
     ConversationRepository,
     DeliveryRepository,
     DigestRepository,
+    FollowRepository,
     SourceRepository,
     StoredAnswerRepository,
     StoryRepository,
     SummaryRepository,
+    TopicRepository,
     UnitOfWorkFactory,
     UsageRepository,
 )
@@ -35,10 +37,12 @@ from storage.repositories import (
     SqlConversationRepository,
     SqlDeliveryRepository,
     SqlDigestRepository,
+    SqlFollowRepository,
     SqlSourceRepository,
     SqlStoredAnswers,
     SqlStoryRepository,
     SqlSummaryRepository,
+    SqlTopicRepository,
     SqlUsageRepository,
 )
 
@@ -72,6 +76,8 @@ class SqlUnitOfWork:
     usage: UsageRepository
     stories: StoryRepository
     answers: StoredAnswerRepository
+    follows: FollowRepository
+    topics: TopicRepository
 
     def __init__(
         self, session_factory: async_sessionmaker[AsyncSession], worker: Worker | None = None
@@ -97,6 +103,8 @@ class SqlUnitOfWork:
         self.usage = SqlUsageRepository(session)
         self.stories = SqlStoryRepository(session)
         self.answers = SqlStoredAnswers(session)
+        self.follows = SqlFollowRepository(session)
+        self.topics = SqlTopicRepository(session)
         return self
 
     async def __aexit__(

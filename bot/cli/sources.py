@@ -124,7 +124,7 @@ def list_sources() -> None:
             table.add_row(
                 str(s.id),
                 s.name,
-                s.kind,
+                s.kind if s.shared else f"{s.kind}, chat's",
                 s.lang_hint,
                 f"{int(s.poll_interval.total_seconds() // 60)}m",
                 f"{s.priority:+d}" if s.priority else "0",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.commands import admin, subscriber
+from bot.commands import admin, channel_sources, subscriber, topics
 from bot.commands.spec import CommandContext, CommandSpec, Handler, Say
 from bot.domain.languages import Lang
 
@@ -16,6 +16,7 @@ def _spec(
     run: Handler,
     *,
     admin_only: bool = False,
+    admin_in_groups: bool = False,
     rate_limited: bool = False,
     aliases: tuple[str, ...] = (),
 ) -> CommandSpec:
@@ -26,6 +27,7 @@ def _spec(
         example=example,
         run=run,
         admin_only=admin_only,
+        admin_in_groups=admin_in_groups,
         rate_limited=rate_limited,
         aliases=aliases,
     )
@@ -76,7 +78,41 @@ SUBSCRIBER = [
         rate_limited=True,
         aliases=("now",),
     ),
-    _spec("sources", "sources", "स्रोतों की सूची", "list sources", "sources", subscriber.sources),
+    _spec(
+        "sources",
+        "sources",
+        "इस चैट के स्रोत",
+        "the sources this chat follows",
+        "sources",
+        channel_sources.sources,
+    ),
+    _spec(
+        "topics",
+        "topics [add|remove <word>|only on|off]",
+        "विषय: इनकी ख़बरें पहले (समूह में एडमिन)",
+        "topics: their stories first (admins, in groups)",
+        "topics add DeepSeek",
+        topics.topics,
+        admin_in_groups=True,
+    ),
+    _spec(
+        "mute",
+        "mute <word or phrase>",
+        "इस शब्द की ख़बरें कभी नहीं (समूह में एडमिन)",
+        "never show stories with it (admins, in groups)",
+        "mute cricket",
+        topics.mute,
+        admin_in_groups=True,
+    ),
+    _spec(
+        "unmute",
+        "unmute <word or phrase>",
+        "म्यूट हटाएँ",
+        "show them again",
+        "unmute cricket",
+        topics.unmute,
+        admin_in_groups=True,
+    ),
     _spec(
         "ask",
         "ask <question>",
@@ -95,7 +131,7 @@ ADMIN = [
         "स्रोत जोड़ें",
         "add a source",
         "addsource https://example.com/feed.xml Example",
-        admin.addsource,
+        channel_sources.addsource,
         admin_only=True,
     ),
     _spec(
@@ -104,7 +140,7 @@ ADMIN = [
         "स्रोत हटाएँ",
         "remove a source",
         "removesource 3",
-        admin.removesource,
+        channel_sources.removesource,
         admin_only=True,
     ),
     _spec(
@@ -113,7 +149,7 @@ ADMIN = [
         "स्रोत रोकें",
         "pause a source",
         "pausesource 3",
-        admin.pausesource,
+        channel_sources.pausesource,
         admin_only=True,
     ),
     _spec(
@@ -122,7 +158,7 @@ ADMIN = [
         "स्रोत फिर चालू करें",
         "resume a source",
         "resumesource 3",
-        admin.resumesource,
+        channel_sources.resumesource,
         admin_only=True,
     ),
     _spec(
@@ -131,7 +167,25 @@ ADMIN = [
         "स्रोत का महत्व (रैंकिंग में)",
         "how much a source weighs in ranking",
         "sourcepriority 3 2",
-        admin.sourcepriority,
+        channel_sources.sourcepriority,
+        admin_only=True,
+    ),
+    _spec(
+        "follow",
+        "follow <id>",
+        "साझा स्रोत फिर से पढ़ें",
+        "follow a shared source again",
+        "follow 3",
+        channel_sources.follow,
+        admin_only=True,
+    ),
+    _spec(
+        "unfollow",
+        "unfollow <id>",
+        "साझा स्रोत इस चैट में बंद करें",
+        "stop a shared source in this chat",
+        "unfollow 3",
+        channel_sources.unfollow,
         admin_only=True,
     ),
     _spec(

@@ -86,6 +86,11 @@ class CommandRouter:
                 hi=f"/{command.name} केवल एडमिन चला सकते हैं। किसी एडमिन से पूछें।",
                 en=f"Only admins can use /{command.name}. Please ask an admin.",
             )
+        if command.admin_in_groups and not (is_admin or message.is_private):
+            return Say(
+                hi=f"समूह में /{command.name} केवल एडमिन चला सकते हैं; निजी चैट में कोई भी।",
+                en=f"In a group only admins can use /{command.name}; in a private chat, anyone.",
+            )
         actor = f"{message.platform}:{message.user_id}"
         if command.rate_limited and not self.deps.user_limiter.allow(f"{actor}:{command.name}"):
             return Say(
@@ -102,7 +107,7 @@ class CommandRouter:
         except DigestbotError as err:
             log.warning("command %s failed: %s", command.name, err)
             return Say(hi=f"नहीं हो सका: {err}", en=f"Could not do that: {err}")
-        if command.admin_only:
+        if command.admin_only or command.admin_in_groups:
             await self._audit(ctx, command)
         return reply
 

@@ -81,6 +81,8 @@ class CommandSpec:
     example: str
     run: Handler
     admin_only: bool = False
+    #: Admins only in a group or channel; anyone in a private chat with the bot.
+    admin_in_groups: bool = False
     rate_limited: bool = False
     aliases: tuple[str, ...] = ()
 

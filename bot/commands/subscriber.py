@@ -215,25 +215,6 @@ async def _digest_size(ctx: CommandContext, words: list[str]) -> Say:
     )
 
 
-async def sources(ctx: CommandContext) -> Say:
-    """List sources with their health."""
-    async with ctx.deps.uow_factory() as uow:
-        items = await uow.sources.list()
-    if not items:
-        return Say(
-            hi="अभी कोई स्रोत नहीं। एडमिन जोड़ें: /addsource URL",
-            en="No sources yet. An admin can add one: /addsource URL",
-        )
-    lines = []
-    for s in items:
-        state = "✓" if s.enabled and not s.consecutive_failures else ("⏸" if not s.enabled else "⚠")
-        error = f" — {s.last_error[:80]}" if s.last_error else ""
-        weight = f" (priority {s.priority:+d})" if s.priority else ""
-        lines.append(f"{s.id}. {state} {s.name}{weight}{error}")
-    text = "\n".join(lines)
-    return Say(hi=f"स्रोत:\n{text}", en=f"Sources:\n{text}")
-
-
 #: Platforms where a follow-up names only the message it replies to (no thread root).
 _REPLY_CHAINS = frozenset({"telegram"})
 
@@ -258,11 +239,14 @@ async def ask(ctx: CommandContext) -> Say:
         thread_key=message.reply_to_message_id or message.thread_id,
         reply_to=message.reply_to_message_id,
     )
+    async with ctx.deps.uow_factory() as uow:
+        followed = (await uow.follows.followed_ids([ctx.channel.id]))[ctx.channel.id]
     answer = await answer_question(
         ctx.deps.uow_factory,
         question,
         lang,
         digest_id=thread.digest_id,
+        source_ids=followed,
         answerer=ctx.deps.answerer,
         history=thread.history,
         style_note=ctx.channel.style_note,

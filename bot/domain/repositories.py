@@ -23,8 +23,9 @@ from bot.domain.channels import (
 )
 from bot.domain.digests import Digest
 from bot.domain.search import SearchHit
-from bot.domain.sources import Source
+from bot.domain.sources import FollowedSource, Source
 from bot.domain.stories import Story, StoryCandidate
+from bot.domain.topics import ChannelTopic, TopicKind
 from bot.domain.usage import DailyUsage, LLMCall
 
 
@@ -67,6 +68,53 @@ class SourceRepository(Protocol):
         """Set the source's ranking priority; False when there is no such source."""
 
 
+class FollowRepository(Protocol):
+    """Which sources each channel reads: its own, and the shared ones it did not unfollow."""
+
+    async def of_channel(self, channel_id: int) -> list[FollowedSource]:
+        """Every source the channel can see (own, shared followed, shared unfollowed), by id."""
+
+    async def followed_ids(self, channel_ids: Sequence[int]) -> dict[int, frozenset[int]]:
+        """The ids of the sources each channel follows (one read for many channels)."""
+
+    async def priorities(self, channel_ids: Sequence[int]) -> dict[int, dict[int, int]]:
+        """Each channel's own priorities, by source id (channels with none are absent)."""
+
+    async def set_priority(self, channel_id: int, source_id: int, priority: int) -> None:
+        """Weigh a source the channel follows its own way in its ranking."""
+
+    async def own(self, channel_id: int, source_id: int, added_by: str | None) -> bool:
+        """Make the source one of the channel's own; False when it already was."""
+
+    async def disown(self, channel_id: int, source_id: int) -> bool:
+        """The channel no longer owns the source; False when it did not."""
+
+    async def owners(self, source_id: int) -> int:
+        """How many channels own the source."""
+
+    async def owned_count(self, channel_id: int) -> int:
+        """How many sources the channel owns (its chat added)."""
+
+    async def unfollow(self, channel_id: int, source_id: int) -> bool:
+        """Stop following a shared source; False when the channel did not follow it."""
+
+    async def follow(self, channel_id: int, source_id: int) -> bool:
+        """Follow a shared source again; False when the channel already followed it."""
+
+
+class TopicRepository(Protocol):
+    """A channel's topics and mutes."""
+
+    async def of_channels(self, channel_ids: Sequence[int]) -> dict[int, list[ChannelTopic]]:
+        """Each channel's topics and mutes, oldest first (channels without any are absent)."""
+
+    async def add(self, channel_id: int, kind: TopicKind, phrase: str) -> bool:
+        """Add a topic or mute; False when the channel already has it."""
+
+    async def remove(self, channel_id: int, kind: TopicKind, phrase: str) -> bool:
+        """Remove a topic or mute (matched without regard to case); False when absent."""
+
+
 class ArticleRepository(Protocol):
     """Stored articles, their dedup keys and full-text search."""
 
@@ -104,12 +152,18 @@ class ArticleRepository(Protocol):
         """Articles fetched since `since`, newest first; near-copies left out by default."""
 
     async def search(
-        self, query: str, *, limit: int = 5, article_ids: Sequence[int] | None = None
+        self,
+        query: str,
+        *,
+        limit: int = 5,
+        article_ids: Sequence[int] | None = None,
+        source_ids: Sequence[int] | None = None,
     ) -> list[SearchHit]:
         """Full-text search over article titles, texts and their summaries, best first.
 
         Works for Hindi (Devanagari words with vowel signs are never split) and English;
-        `article_ids` restricts the search, e.g. to one digest's articles.
+        `article_ids` restricts the search, e.g. to one digest's articles, and `source_ids`
+        to the articles of those sources (and of none: articles whose source is gone).
         """
 
 
@@ -381,6 +435,8 @@ class UnitOfWork(Protocol):
     usage: UsageRepository
     stories: StoryRepository
     answers: StoredAnswerRepository
+    follows: FollowRepository
+    topics: TopicRepository
 
     async def __aenter__(self) -> Self:
         """Begin a transaction."""

@@ -97,3 +97,23 @@ class SourceFetch:
     error: str | None = None
     #: Items left unread because their canonical URL was already stored (see `KnownUrls`).
     known: int = 0
+
+
+@dataclass(frozen=True)
+class FollowedSource:
+    """A source as one channel sees it: followed or not, and whether it is the channel's own.
+
+    A channel follows its own sources (added in its chat) and every shared source it did
+    not unfollow; it sees the articles of those only.
+    """
+
+    source: Source
+    own: bool
+    followed: bool = True
+    #: The channel's own ranking priority for the source; None: the source's.
+    priority: int | None = None
+
+    @property
+    def weight(self) -> int:
+        """The priority the channel's ranking uses."""
+        return self.source.priority if self.priority is None else self.priority

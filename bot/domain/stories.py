@@ -7,8 +7,8 @@ channel was already sent is known per story.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from urllib.parse import urlsplit
 
@@ -65,6 +65,32 @@ class StoryCandidate:
         """The stored story's id."""
         assert self.story.id is not None, "candidates come from stored stories"
         return self.story.id
+
+    def only_from(
+        self, source_ids: Collection[int], priorities: Mapping[int, int] | None = None
+    ) -> StoryCandidate | None:
+        """The story as a channel following `source_ids` sees it; None when it sees none of it.
+
+        Reports of other sources are left out (a report whose source is gone stays). A
+        near-copy whose original is left out stands for itself: the channel reads its source.
+        `priorities` are the channel's own weights of sources, put on their reports.
+        """
+        kept = [r for r in self.reports if r.source_id is None or r.source_id in source_ids]
+        if not kept:
+            return None
+        own = priorities or {}
+        if len(kept) == len(self.reports) and not any(r.source_id in own for r in kept):
+            return self
+        ids = {r.article_id for r in kept}
+        reports = tuple(
+            replace(
+                r,
+                copy_of=r.copy_of if r.copy_of is None or r.copy_of in ids else None,
+                priority=own.get(r.source_id, r.priority) if r.source_id else r.priority,
+            )
+            for r in kept
+        )
+        return StoryCandidate(self.story, reports)
 
 
 def outlet_of(url: str) -> str:

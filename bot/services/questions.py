@@ -196,12 +196,14 @@ async def answer_question(
     history: Sequence[ConversationTurn] = (),
     style_note: str = "",
     limit: int = 3,
+    source_ids: Collection[int] | None = None,
 ) -> Answer:
     """Retrieve the best passages (within one digest's articles when replying to it) and answer.
 
     In a thread the previous question joins the search, so "what did it cost?" ranks the
     story already being discussed first; an article still has to match the new question's
     own words to count. Without an answerer the reply is the passages, labelled as extracts.
+    With `source_ids` (a channel's followed sources) nothing else is searched.
     """
     terms, asked = evidence_terms(question), question
     previous = history[-1].question if history else ""
@@ -214,7 +216,12 @@ async def answer_question(
         if digest_id is not None:
             digest = await uow.digests.get(digest_id)
             scope = [aid for item in digest.items for aid in item.article_ids] if digest else None
-        found = await uow.articles.search(query, limit=limit * 2, article_ids=scope)
+        found = await uow.articles.search(
+            query,
+            limit=limit * 2,
+            article_ids=scope,
+            source_ids=sorted(source_ids) if source_ids is not None else None,
+        )
         hits = [h for h in found if is_relevant(terms, await _searched_text(uow, h), names=names)][
             :limit
         ]

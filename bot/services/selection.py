@@ -1,8 +1,9 @@
 """Choosing each channel's stories: the window's candidates, ranked for the channel.
 
-Every channel sees the same candidates (per-channel sources and topics would plug in as
-`StoryBoost`s), but what it was already sent differs, so each gets its own selection;
-channels whose selections are equal share one composed digest.
+A channel sees the reports of the sources it follows only (its own and the shared ones it
+did not unfollow), ranked with its own taste (topics, mutes, votes: `bot.services.taste`)
+and what it was already sent, so each gets its own selection; channels whose selections
+are equal share one composed digest.
 
 What a channel was sent is known per story, so the window can overlap the previous one
 safely: it reaches `WINDOW_OVERLAP` further back than the schedule's interval, and a slot
@@ -11,7 +12,7 @@ checked late (a tick after its time) never leaves a gap between two digests' win
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
 from bot.digest.ranking import ChannelTaste, Selection, select
@@ -52,15 +53,28 @@ async def select_stories(
     or sent before and grown since (then as updates)."""
     candidates = await candidate_stories(uow_factory, now=now, since=since, assigner=assigner)
     ids = [c.id for c in channels if c.id is not None]
-    selections: dict[int, Selection] = {}
     async with uow_factory() as uow:
         sent = await uow.stories.sent_to(ids, [c.story_id for c in candidates])
-        for channel in channels:
-            if channel.id is None:
-                continue
-            boosts = await channel_boosts(uow, channel, candidates, now)
-            taste = ChannelTaste(
-                sent=sent.get(channel.id, {}), size=channel.digest_size, boosts=boosts
-            )
-            selections[channel.id] = select(candidates, taste, now)
+        followed = await uow.follows.followed_ids(ids)
+        priorities = await uow.follows.priorities(ids)
+        boosts = await channel_boosts(uow, channels, candidates, now)
+    selections: dict[int, Selection] = {}
+    for channel in channels:
+        if channel.id is None:
+            continue
+        taste = ChannelTaste(
+            sent=sent.get(channel.id, {}), size=channel.digest_size, boosts=boosts[channel.id]
+        )
+        seen = visible(candidates, followed[channel.id], priorities.get(channel.id, {}))
+        selections[channel.id] = select(seen, taste, now)
     return selections
+
+
+def visible(
+    candidates: Sequence[StoryCandidate],
+    source_ids: frozenset[int],
+    priorities: Mapping[int, int],
+) -> list[StoryCandidate]:
+    """The stories as a channel following `source_ids` sees them, weighed with its own
+    `priorities` (see `StoryCandidate.only_from`)."""
+    return [seen for c in candidates if (seen := c.only_from(source_ids, priorities)) is not None]

@@ -2,7 +2,9 @@
 voted on earlier items.
 
 Each part reads what it needs in the selection's unit of work and returns `StoryBoost`s
-(`bot.digest.ranking`): factors that multiply a story's score for this channel only.
+(`bot.digest.ranking`): factors that multiply a story's score for that channel only. The
+channels of one selection are read together, and the window's article texts (for topics)
+once, only when a channel has topics or mutes.
 """
 
 from __future__ import annotations
@@ -11,14 +13,36 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from bot.digest.ranking import StoryBoost
+from bot.digest.topics import StoryMatcher, TopicBoost
 from bot.domain.channels import Channel
 from bot.domain.repositories import UnitOfWork
 from bot.domain.stories import StoryCandidate
 
 
 async def channel_boosts(
-    uow: UnitOfWork, channel: Channel, candidates: Sequence[StoryCandidate], now: datetime
-) -> list[StoryBoost]:
-    """Every boost of the channel's taste, for ranking `candidates` at `now`."""
-    boosts: list[StoryBoost] = []
+    uow: UnitOfWork,
+    channels: Sequence[Channel],
+    candidates: Sequence[StoryCandidate],
+    now: datetime,
+) -> dict[int, list[StoryBoost]]:
+    """Every boost of each channel's taste (by channel id), for ranking `candidates` at `now`."""
+    ids = [c.id for c in channels if c.id is not None]
+    boosts: dict[int, list[StoryBoost]] = {channel_id: [] for channel_id in ids}
+    topics = await uow.topics.of_channels(ids)
+    if topics:
+        matcher = StoryMatcher(await story_texts(uow, candidates))
+        for channel in channels:
+            if channel.id in topics:
+                boosts[channel.id].append(
+                    TopicBoost.of(matcher, topics[channel.id], channel.topics_only)
+                )
     return boosts
+
+
+async def story_texts(
+    uow: UnitOfWork, candidates: Sequence[StoryCandidate]
+) -> dict[int, tuple[str, str]]:
+    """(title, text) of every report of the candidates, by article id."""
+    ids = sorted({r.article_id for c in candidates for r in c.reports})
+    articles = await uow.articles.get_many(ids) if ids else []
+    return {a.id: (a.title, a.text) for a in articles if a.id is not None}

@@ -12,9 +12,11 @@ from storage.repositories.channels import SqlChannelRepository
 from storage.repositories.conversations import SqlConversationRepository
 from storage.repositories.deliveries import SqlDeliveryRepository
 from storage.repositories.digests import SqlDigestRepository
+from storage.repositories.follows import SqlFollowRepository
 from storage.repositories.sources import SqlSourceRepository
 from storage.repositories.stories import SqlStoryRepository
 from storage.repositories.summaries import SqlSummaryRepository
+from storage.repositories.topics import SqlTopicRepository
 from storage.repositories.usage import SqlUsageRepository
 
 __all__ = [
@@ -25,9 +27,11 @@ __all__ = [
     "SqlConversationRepository",
     "SqlDeliveryRepository",
     "SqlDigestRepository",
+    "SqlFollowRepository",
     "SqlSourceRepository",
     "SqlStoredAnswers",
     "SqlStoryRepository",
     "SqlSummaryRepository",
+    "SqlTopicRepository",
     "SqlUsageRepository",
 ]

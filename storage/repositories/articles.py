@@ -146,17 +146,27 @@ class SqlArticleRepository:
         return [to_article(row) for row in rows]
 
     async def search(
-        self, query: str, *, limit: int = 5, article_ids: Sequence[int] | None = None
+        self,
+        query: str,
+        *,
+        limit: int = 5,
+        article_ids: Sequence[int] | None = None,
+        source_ids: Sequence[int] | None = None,
     ) -> list[SearchHit]:
         """Full-text search over titles, texts and summaries, best first, with a snippet each.
 
         Any text is a valid query: words are matched whole (Devanagari included), search
         syntax typed by a user is taken literally, and a query without words finds nothing.
         A word found in very many articles counts only for its newest ones, which keeps a
-        question fast on a large archive (see `storage.search.search_rows`).
+        question fast on a large archive (see `storage.search.search_rows`). `source_ids`
+        keeps the articles of those sources (and of removed ones) only.
         """
         rows = await search_rows(
-            self._session, query_terms(query), limit=limit, article_ids=article_ids
+            self._session,
+            query_terms(query),
+            limit=limit,
+            article_ids=article_ids,
+            source_ids=source_ids,
         )
         return [
             SearchHit(

@@ -54,24 +54,24 @@ class SqlSourceRepository:
     async def get(self, source_id: int) -> Source | None:
         """The source with this id, or None."""
         row = await self._session.get(SourceRow, source_id)
-        return _to_source(row) if row else None
+        return to_source(row) if row else None
 
     async def get_by_url(self, url: str) -> Source | None:
         """The source with exactly this URL, or None."""
         row = await self._session.scalar(select(SourceRow).where(SourceRow.url == url))
-        return _to_source(row) if row else None
+        return to_source(row) if row else None
 
     async def list(self) -> builtins.list[Source]:
         """Every source, oldest first."""
         rows = await self._session.scalars(select(SourceRow).order_by(SourceRow.id))
-        return [_to_source(row) for row in rows]
+        return [to_source(row) for row in rows]
 
     async def due(self, now: datetime) -> builtins.list[Source]:
         """Enabled sources whose next poll time has come (or that were never polled)."""
         rows = await self._session.scalars(
             select(SourceRow).where(self._due_condition(now)).order_by(*_DUE_ORDER)
         )
-        return [_to_source(row) for row in rows]
+        return [to_source(row) for row in rows]
 
     async def claim_due(
         self, now: datetime, *, limit: int, lease: timedelta
@@ -99,7 +99,7 @@ class SqlSourceRepository:
                 .execution_options(synchronize_session=False)
             )
         )
-        return [replace(_to_source(row), next_poll_at=until) for row in rows if row.id in taken]
+        return [replace(to_source(row), next_poll_at=until) for row in rows if row.id in taken]
 
     def _due_condition(self, now: datetime) -> ColumnElement[bool]:
         return and_(
@@ -190,7 +190,7 @@ def _values(source: Source) -> dict[str, Any]:
     }
 
 
-def _to_source(row: SourceRow) -> Source:
+def to_source(row: SourceRow) -> Source:
     return Source(
         id=row.id,
         url=row.url,

@@ -82,7 +82,7 @@ async def chat(uow_factory: UnitOfWorkFactory) -> AsyncIterator[Chat]:
     async with FakeTelegramServer(TOKEN, limits=limits) as fake:
         pacer = Pacer(PacingPolicy(per_chat=FAST, overall=FAST, per_group=FAST))
         telegram = TelegramAdapter(TOKEN, base_url=fake.base_url, pacer=pacer)
-        reader = WebSourceReader()
+        reader = WebSourceReader(allow_private_urls=True)  # feeds are on 127.0.0.1
         summarizer = ExtractiveSummarizer()
         deps = CommandDeps(
             uow_factory=uow_factory,

@@ -52,11 +52,16 @@ async def test_an_admin_gives_a_source_more_weight_and_it_is_audited(
     reply = await chat.say(f"/sourcepriority {source.id} 2", user=ADMIN)
 
     assert f"Source {source.id} now has priority 2" in reply
-    assert "(priority +2)" in await chat.say("/sources")
+    assert "(shared, priority +2)" in await chat.say("/sources")
     async with uow_factory() as uow:
         stored = await uow.sources.get(source.id or 0)
+        channel = await uow.channels.get_or_create("telegram", chat.chat_id)
+        assert channel.id is not None and source.id is not None
+        mine = await uow.follows.priorities([channel.id])
         audit = await uow.audit.recent()
-    assert stored is not None and stored.priority == 2
+    # The chat weighs the shared source for itself; other channels keep its own priority.
+    assert mine == {channel.id: {source.id: 2}}
+    assert stored is not None and stored.priority == 0
     assert audit[0].action == "sourcepriority" and "priority 2" in audit[0].detail
 
 
@@ -66,7 +71,7 @@ async def test_an_admin_gives_a_source_more_weight_and_it_is_audited(
         ("/sourcepriority 1 9", "from -4 to 4"),
         ("/sourcepriority 1", "from -4 to 4"),
         ("/sourcepriority first 2", "source number first"),
-        ("/sourcepriority 99 1", "There is no source 99"),
+        ("/sourcepriority 99 1", "This chat has no source 99; see /sources"),
     ],
 )
 async def test_a_bad_priority_gets_a_reason_and_an_example(

@@ -4,8 +4,9 @@
   follows unless it unfollows; existing sources become shared, so every existing channel
   keeps reading all of them. A source added in a chat is not shared.
 - `channel_sources`: a channel's own sources (`own`, added in that chat; two chats adding
-  one URL share its fetch and stored articles, not their lists) and the shared sources it
-  unfollowed (`unfollowed`).
+  one URL share its fetch and stored articles, not their lists), the shared sources it
+  unfollowed (`unfollowed`) or weighs its own way (`follow`), and its ranking priority for
+  the source (`priority`; none: the source's own).
 - `channel_topics`: words and phrases a channel wants first (`topic`) or never (`mute`),
   and `channels.topics_only`: show stories of its topics only.
 - `votes`: one 👍/👎 per user and digest item in a channel; a new vote replaces the old.
@@ -65,6 +66,7 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("relation", sa.String(16), nullable=False),
+        sa.Column("priority", sa.Integer(), nullable=True),
         sa.Column("added_by", sa.String(160), nullable=True),
         sa.Column("created_at", _when(), nullable=False),
         sa.PrimaryKeyConstraint("channel_id", "source_id", name="pk_channel_sources"),
