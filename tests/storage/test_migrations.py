@@ -10,12 +10,13 @@ from pathlib import Path
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
-from storage.db import make_sync_engine
+from storage.db import make_engine, make_sync_engine
 from storage.migrate import alembic_config, current_revision, head_revision, upgrade_to_head
 from storage.models import Base
 from storage.search import SEARCH_TABLE
+from storage.uow import make_uow_factory
 
 ROOT = Path(__file__).resolve().parents[2]
 TABLES = {
@@ -90,3 +91,43 @@ def test_alembic_command_line_migrates_the_configured_database(tmp_path: Path) -
     )
     assert result.returncode == 0, result.stderr
     assert current_revision(url) == head_revision()
+
+
+async def test_an_upgraded_install_keeps_every_chat_reading_every_existing_source(
+    database_url: str,
+) -> None:
+    config = alembic_config(database_url)
+    command.upgrade(config, "0008")
+    engine = make_sync_engine(database_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO channels (platform, address, title, language, timezone, "
+                    "style_note, active, created_at, digest_size) VALUES ('telegram', '-100', "
+                    "'', 'both', 'UTC', '', true, CURRENT_TIMESTAMP, 8)"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO sources (url, name, kind, lang_hint, poll_interval_s, enabled, "
+                    "consecutive_failures, created_at, channel_id, priority) VALUES "
+                    "('https://a.example/feed', 'A', 'feed', 'auto', 1800, true, 0, "
+                    "CURRENT_TIMESTAMP, 1, 0)"
+                )
+            )
+    finally:
+        engine.dispose()
+    command.upgrade(config, "head")
+
+    upgraded = make_engine(database_url)
+    try:
+        async with make_uow_factory(upgraded)() as uow:
+            channel = await uow.channels.get_or_create("telegram", "-100")
+            assert channel.id is not None
+            followed = await uow.follows.followed_ids([channel.id])
+            [source] = await uow.sources.list()
+    finally:
+        await upgraded.dispose()
+    assert source.shared and channel.access == "allowed"
+    assert followed == {channel.id: frozenset({source.id})}
