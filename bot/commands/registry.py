@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.commands import admin, channel_sources, subscriber, topics
+from bot.commands import admin, channel_sources, subscriber, topics, why
 from bot.commands.spec import CommandContext, CommandSpec, Handler, Say
 from bot.domain.languages import Lang
 
@@ -112,6 +112,14 @@ SUBSCRIBER = [
         "unmute cricket",
         topics.unmute,
         admin_in_groups=True,
+    ),
+    _spec(
+        "why",
+        "why [N]",
+        "सार के जवाब में: ये ख़बरें क्यों",
+        "replied to a digest: why these stories",
+        "why 2",
+        why.why,
     ),
     _spec(
         "ask",

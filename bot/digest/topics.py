@@ -109,9 +109,10 @@ class StoryMatcher:
         return [p.text for p in phrases if self._story_has(candidate, p)]
 
     def _story_has(self, candidate: StoryCandidate, phrase: Phrase) -> bool:
-        return any(self._article_has(r.article_id, phrase) for r in candidate.reports)
+        return any(self.article_has(r.article_id, phrase) for r in candidate.reports)
 
-    def _article_has(self, article_id: int, phrase: Phrase) -> bool:
+    def article_has(self, article_id: int, phrase: Phrase) -> bool:
+        """Whether the phrase stands in the article's title or text (remembered)."""
         key = (article_id, phrase.text.lower())
         found = self._found.get(key)
         if found is None:
