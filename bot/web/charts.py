@@ -59,6 +59,11 @@ def sparkline(values: Sequence[int], *, width: int = 140, height: int = 28) -> C
     return chart
 
 
+#: Room above the plot (the ceiling's label) and at its sides (the first and last day's).
+TOP_ROOM = 14
+SIDE_ROOM = 16
+
+
 def stacked_bars(
     columns: Sequence[tuple[str, Mapping[str, float]]],
     *,
@@ -77,11 +82,12 @@ def stacked_bars(
     top = max([*totals, 1.0])
     if line:
         top = max(top, line)
-    plot = height - bottom
-    step = width / len(columns)
+    plot = height - bottom - TOP_ROOM
+    step = (width - 2 * SIDE_ROOM) / len(columns)
+    every = max(len(columns) // 6, 1)
     for index, (label, values) in enumerate(columns):
-        x = round(index * step + step * 0.15, 2)
-        y = float(plot)
+        x = round(SIDE_ROOM + index * step + step * 0.15, 2)
+        y = float(TOP_ROOM + plot)
         for number, name in enumerate(series):
             value = values.get(name, 0.0)
             if not value:
@@ -91,9 +97,9 @@ def stacked_bars(
             chart.bars.append(
                 Bar(x, round(y, 2), round(step * 0.7, 2), round(segment, 2), value, label, number)
             )
-        if len(columns) <= 10 or index % max(len(columns) // 6, 1) == 0:
-            chart.labels.append((round(index * step + step / 2, 2), label))
+        if len(columns) <= 10 or (len(columns) - 1 - index) % every == 0:
+            chart.labels.append((round(SIDE_ROOM + index * step + step / 2, 2), label))
     if line:
-        chart.line_y = round(plot - plot * line / top, 2)
+        chart.line_y = round(TOP_ROOM + plot - plot * line / top, 2)
     chart.top = top
     return chart

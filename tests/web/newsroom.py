@@ -1,5 +1,8 @@
 """A small newsroom for the console's tests: sources, stories, digests, deliveries, votes,
-LLM calls, with the hostile strings a feed may carry."""
+LLM calls, with the hostile strings a feed may carry.
+
+Its sources are not due for a week, so a running service never tries to fetch them.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +11,12 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import insert, update
 
+from bot.domain.channels import Subscription
 from bot.domain.digests import Digest, DigestItem, SourceLink
 from bot.domain.repositories import UnitOfWorkFactory
 from bot.domain.stories import Story
 from bot.domain.usage import LLMCall
-from storage.models import DeliveryRow, SourceRow, VoteRow
+from storage.models import DeliveryRow, VoteRow
 from tests.storage.builders import a_source, an_article
 
 HOSTILE = "<script>alert('pwned')</script> Monsoon <b>arrives</b> early"
@@ -37,7 +41,12 @@ async def build_newsroom(uow_factory: UnitOfWorkFactory, now: datetime | None = 
     now = now or datetime.now(UTC)
     async with uow_factory() as uow:
         healthy = await uow.sources.add(
-            a_source("https://good.example/feed.xml", name="Good News", last_success_at=now)
+            a_source(
+                "https://good.example/feed.xml",
+                name="Good News",
+                last_success_at=now,
+                next_poll_at=now + timedelta(days=7),
+            )
         )
         failing = await uow.sources.add(
             a_source(
@@ -46,6 +55,7 @@ async def build_newsroom(uow_factory: UnitOfWorkFactory, now: datetime | None = 
                 consecutive_failures=3,
                 last_error="HTTP 503 <from upstream>",
                 last_polled_at=now - timedelta(hours=1),
+                next_poll_at=now + timedelta(days=7),
             )
         )
         article = await uow.articles.add(
@@ -107,6 +117,10 @@ async def build_newsroom(uow_factory: UnitOfWorkFactory, now: datetime | None = 
         )
         channel = await uow.channels.get_or_create("telegram", "-1001", title="Team <news>")
         assert english.id is not None and hindi.id is not None and channel.id is not None
+        # Its last slot has just run, so a running service has no digest to make.
+        await uow.channels.save_subscription(
+            Subscription(channel.id, schedule="daily 08:00", last_slot_at=now)
+        )
         delivery = await uow.deliveries.create(english.id, channel.id)
         await uow.usage.add(LLMCall("gpt-4o-mini", "summarize", 12_000, 3_000, 900, created_at=now))
         await uow.usage.add(LLMCall("llama-local", "compose", 5_000, 1_000, 700, created_at=now))
@@ -128,9 +142,6 @@ async def build_newsroom(uow_factory: UnitOfWorkFactory, now: datetime | None = 
                 }
                 for n, value in enumerate((1, 1, -1))
             ],
-        )
-        await session.execute(
-            update(SourceRow).where(SourceRow.id == failing.id).values(enabled=True)
         )
         await uow.commit()
     assert healthy.id is not None and failing.id is not None

@@ -5,8 +5,12 @@ from __future__ import annotations
 import time
 
 import pytest
+from aiohttp.test_utils import TestClient, TestServer
 
+from bot.bootstrap import build_app, build_console
+from bot.config import Settings
 from bot.domain.public_links import DigestLinks
+from bot.scheduler.health import health_app
 from tests.web.conftest import LOGIN_DELAY, WEB_TOKEN, Console, console_settings, serving
 from tests.web.newsroom import HINDI_TITLE
 
@@ -37,6 +41,7 @@ async def test_the_signed_in_pages_show_the_newsroom(console: Console) -> None:
     overview = await (await console.client.get("/")).text()
     assert "good.example" in overview and "1 reports" in overview
     assert "HTTP 503 &lt;from upstream&gt;" in overview
+    assert "Team &lt;news&gt; (both)" in overview and "IST" in overview  # the next slot
     sources = await (await console.client.get("/sources")).text()
     assert "Good News" in sources and "<svg" in sources and "3</td>" in sources
     costs = await (await console.client.get("/costs")).text()
@@ -161,3 +166,18 @@ async def test_a_shared_digest_shows_that_digest_only_without_sign_in(console: C
     assert (await console.client.get(f"/d/{forged}")).status == 404
     other = f"/d/{console.news.english}-{links.public_id(console.news.hindi).split('-')[1]}"
     assert (await console.client.get(other)).status == 404
+
+
+async def test_without_the_token_nothing_of_the_console_is_served(
+    migrated_url: str, tmp_path: object
+) -> None:
+    app = build_app(Settings(database_url=migrated_url, output_dir=str(tmp_path)))  # type: ignore[arg-type]
+    try:
+        extension = build_console(app)
+        assert extension is None
+        async with TestClient(TestServer(health_app(app.engine, extend=extension))) as client:
+            for path in ("/", "/digests", "/login", "/costs"):
+                assert (await client.get(path)).status == 404
+            assert (await client.get("/healthz")).status == 200
+    finally:
+        await app.aclose()
