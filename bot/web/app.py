@@ -83,6 +83,14 @@ _ENV.filters["when"] = lambda moment: moment.strftime("%Y-%m-%d %H:%M") if momen
 _ENV.filters["number"] = lambda value: f"{value:,}"
 
 
+def local_path(given: str) -> str:
+    """`given` when it is a path on this server, else `/`: after signing in, the console
+    never redirects to another site (`//evil.example`, `/\\evil.example`, `https://…`)."""
+    if not given.startswith("/") or given[1:2] in ("/", "\\") or any(c < " " for c in given):
+        return "/"
+    return given
+
+
 def language_of(request: web.Request) -> str:
     """The language the page is written in (see `bot.web.i18n.pick_language`)."""
     return pick_language(request.query.get("lang"), request.headers.get("Accept-Language"))
@@ -155,9 +163,7 @@ async def login(request: web.Request) -> web.StreamResponse:
     """Check the typed token; set the session cookie, or answer 401 after a delay."""
     deps = request.app[DEPS]
     form = await request.post()
-    next_path = str(form.get("next", "/"))
-    if not next_path.startswith("/") or next_path.startswith("//"):
-        next_path = "/"
+    next_path = local_path(str(form.get("next", "/")))
     if not deps.auth.token_matches(str(form.get("token", ""))):
         await asyncio.sleep(deps.login_delay)
         return page(request, "login.html", status=401, error="wrong_token", next_path=next_path)

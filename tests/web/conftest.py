@@ -4,9 +4,10 @@ client: built by the composition root from settings, like the service builds it.
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
@@ -15,6 +16,9 @@ from bot.bootstrap import build_app, build_console
 from bot.config import Settings
 from bot.scheduler.health import health_app
 from tests.web.newsroom import Newsroom, build_newsroom
+
+if TYPE_CHECKING:
+    from tests.web.running import RunningConsole
 
 WEB_TOKEN = "console-token-for-tests-only-0123456789"
 #: Plain http, as on a test machine: the client sends a Secure cookie only over https.
@@ -77,3 +81,13 @@ async def serving(settings: Settings) -> AsyncIterator[Console]:
 async def console(migrated_url: str, tmp_path: object) -> AsyncIterator[Console]:
     async with serving(console_settings(migrated_url, output_dir=str(tmp_path))) as serve:
         yield serve
+
+
+@pytest.fixture(scope="session")
+def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningConsole]:
+    """`digestbot run` with the console on, over the newsroom (one process for the session:
+    the tests that use it only read)."""
+    from tests.web.running import running_console
+
+    with running_console(tmp_path_factory.mktemp("service")) as running:
+        yield running

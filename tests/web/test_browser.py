@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.web.chromium import chromium_page, chromium_path
 from tests.web.newsroom import HOSTILE
-from tests.web.running import RunningConsole, running_console
+from tests.web.running import RunningConsole
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 
@@ -28,12 +27,6 @@ def chromium() -> str:
             pytest.fail("chromium is not installed; CI needs it (`apt-get install -y chromium`)")
         pytest.skip("chromium is not installed (`apt-get install -y chromium` to run this test)")
     return found
-
-
-@pytest.fixture(scope="module")
-def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningConsole]:
-    with running_console(tmp_path_factory.mktemp("browser")) as running:
-        yield running
 
 
 async def test_chromium_renders_the_overview_a_digest_and_the_costs(

@@ -181,3 +181,21 @@ async def test_without_the_token_nothing_of_the_console_is_served(
             assert (await client.get("/healthz")).status == 200
     finally:
         await app.aclose()
+
+
+@pytest.mark.parametrize(
+    ("given", "redirect"),
+    [
+        ("/costs?lang=hi", "/costs?lang=hi"),
+        ("//evil.example/", "/"),
+        ("/\\evil.example", "/"),
+        ("https://evil.example/", "/"),
+    ],
+)
+async def test_signing_in_returns_to_a_page_of_the_console_only(
+    console: Console, given: str, redirect: str
+) -> None:
+    response = await console.client.post(
+        "/login", data={"token": WEB_TOKEN, "next": given}, allow_redirects=False
+    )
+    assert response.status == 303 and response.headers["Location"] == redirect

@@ -4,18 +4,11 @@ from __future__ import annotations
 
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 
 import pytest
 
 from tests.web.conftest import WEB_TOKEN
-from tests.web.running import RunningConsole, get, running_console
-
-
-@pytest.fixture(scope="module")
-def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningConsole]:
-    with running_console(tmp_path_factory.mktemp("service")) as running:
-        yield running
+from tests.web.running import RunningConsole, get
 
 
 def test_the_service_serves_every_page_to_a_signed_in_user_only(service: RunningConsole) -> None:
