@@ -86,15 +86,19 @@ class Page:
         """The rendered document, as `--dump-dom` prints it."""
         return str(await self.evaluate("document.documentElement.outerHTML"))
 
-    async def screenshot(self, path: Path, *, width: int, height: int) -> None:
-        """A PNG of the page at this viewport size."""
+    async def viewport(self, width: int, height: int, *, mobile: bool = False) -> None:
+        """Lay the page out at this size (a phone's with `mobile`)."""
         await self.call(
             "Emulation.setDeviceMetricsOverride",
             width=width,
             height=height,
             deviceScaleFactor=1,
-            mobile=False,
+            mobile=mobile,
         )
+
+    async def screenshot(self, path: Path, *, width: int, height: int) -> None:
+        """A PNG of the page at this viewport size."""
+        await self.viewport(width, height)
         shot = await self.call("Page.captureScreenshot", format="png", captureBeyondViewport=True)
         path.write_bytes(base64.b64decode(shot["data"]))
 

@@ -57,6 +57,8 @@ async def test_chromium_renders_the_overview_a_digest_and_the_costs(
         assert await page.evaluate("document.querySelector('.item h2').textContent") == HOSTILE
         assert "👍 2 · 👎 1" in digest and 'href="javascript:' not in digest
         await page.screenshot(tmp_path / "console-digest.png", width=900, height=700)
+        await page.viewport(390, 800, mobile=True)  # a phone: nothing runs off the screen
+        assert await page.evaluate("document.documentElement.scrollWidth") <= 390
 
         await page.open(f"{service.base}/costs?lang=hi")
         costs = await page.dom()
