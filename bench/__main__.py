@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from bench import (
+    console,
     demo_e2e,
     extraction,
     fanout,
@@ -29,6 +30,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     "extraction": extraction.run,
     "stories": stories.run,
     "news_day": news_day.run,
+    "console": console.run,
 }
 
 

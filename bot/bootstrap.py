@@ -16,6 +16,7 @@ from bot.adapters.base import ChatAdapter
 from bot.app import App
 from bot.config import Settings
 from bot.domain.channels import Worker
+from bot.domain.public_links import DigestLinks
 from bot.domain.repositories import UnitOfWorkFactory
 from bot.errors import ConfigError
 from bot.sources.base import SourceReader
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from bot.digest.llm_compose import LLMDigestComposer
     from bot.llm.client import OpenAIChatClient
     from bot.llm.prompts import PromptStore
+    from bot.scheduler.health import Extension
     from bot.services.llm_usage import BudgetWarning
     from bot.summarize.llm import LLMSummarizer
 
@@ -129,7 +131,7 @@ def build_app(
 
     engine = make_engine(settings.database_url)
     worker = Worker()
-    uow_factory = make_uow_factory(engine, worker)
+    uow_factory = make_uow_factory(engine, worker, digest_links=digest_links(settings))
     chat = adapters if adapters is not None else build_adapters(settings, console or sys.stdout)
     writers = build_summarizers(settings, uow_factory, chat)
     return App(
@@ -148,6 +150,42 @@ def build_app(
         answerer=writers.answerer,
         worker=worker,
     )
+
+
+def digest_links(settings: Settings) -> DigestLinks | None:
+    """The "read in browser" links posted digests carry: only with DIGESTBOT_PUBLIC_URL."""
+    if settings.web_token is None or not settings.public_url:
+        return None
+    return DigestLinks.from_token(settings.web_token.get_secret_value(), settings.public_url)
+
+
+def build_console(app: App) -> Extension | None:
+    """The web console for the operator server, or None without DIGESTBOT_WEB_TOKEN
+    (nothing of it is served then)."""
+    settings = app.settings
+    if settings.web_token is None:
+        return None
+    from aiohttp import web
+
+    from bot.web.app import ConsoleDeps, add_console
+    from bot.web.auth import ConsoleAuth
+    from storage.repositories.console import SqlConsoleReadModel
+
+    token = settings.web_token.get_secret_value()
+    deps = ConsoleDeps(
+        uow_factory=app.uow_factory,
+        read_model=SqlConsoleReadModel(app.engine),
+        auth=ConsoleAuth(token, secure=(settings.public_url or "").startswith("https://")),
+        links=DigestLinks.from_token(token, settings.public_url or ""),
+        llm_prices=settings.llm_prices,
+        daily_token_limit=settings.llm_daily_token_limit,
+        login_delay=settings.web_login_delay,
+    )
+
+    def extend(server: web.Application) -> None:
+        add_console(server, deps)
+
+    return extend
 
 
 def build_router(app: App) -> CommandRouter:

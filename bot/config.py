@@ -109,6 +109,15 @@ class Settings(BaseSettings):
     )
     output_dir: Path = Field(Path("out"), validation_alias=AliasChoices("DIGESTBOT_OUTPUT_DIR"))
     ticks: str = Field("", validation_alias=AliasChoices("DIGESTBOT_TICKS"))
+    #: The web console's shared secret; without it no console page is served.
+    web_token: SecretStr | None = Field(None, validation_alias=AliasChoices("DIGESTBOT_WEB_TOKEN"))
+    #: Where the console is reachable from outside (https://… makes its cookie Secure); with
+    #: it, posted digests carry a "read in browser" link.
+    public_url: str | None = Field(None, validation_alias=AliasChoices("DIGESTBOT_PUBLIC_URL"))
+    #: Seconds a wrong console token waits before its 401, so guessing is slow.
+    web_login_delay: float = Field(
+        0.5, ge=0, le=10, validation_alias=AliasChoices("DIGESTBOT_WEB_LOGIN_DELAY")
+    )
 
     @field_validator("timezone")
     @classmethod
@@ -159,6 +168,36 @@ class Settings(BaseSettings):
             raise ValueError(
                 "TELEGRAM_WEBHOOK_SECRET: required with TELEGRAM_WEBHOOK_URL, so forged updates "
                 "are refused"
+            )
+        return self
+
+    @field_validator("web_token")
+    @classmethod
+    def _web_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value().strip()) < 16:
+            raise ValueError(
+                "use at least 16 characters, e.g. the output of "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`"
+            )
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if not value.startswith(("https://", "http://")):
+            raise ValueError(
+                f"{value!r} is not a web address; write it as https://digest.example.org"
+            )
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _public_url_needs_token(self) -> Settings:
+        if self.public_url and self.web_token is None:
+            raise ValueError(
+                "DIGESTBOT_WEB_TOKEN: required with DIGESTBOT_PUBLIC_URL (the read-in-browser "
+                "links are signed with it)"
             )
         return self
 

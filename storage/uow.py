@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from bot.domain.channels import Worker
+from bot.domain.public_links import DigestLinks
 from bot.domain.repositories import (
     AdminRepository,
     ArticleRepository,
@@ -80,10 +81,14 @@ class SqlUnitOfWork:
     topics: TopicRepository
 
     def __init__(
-        self, session_factory: async_sessionmaker[AsyncSession], worker: Worker | None = None
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        worker: Worker | None = None,
+        digest_links: DigestLinks | None = None,
     ) -> None:
         self._session_factory = session_factory
         self._worker = worker
+        self._digest_links = digest_links
         self._session: AsyncSession | None = None
 
     async def __aenter__(self) -> Self:
@@ -94,7 +99,7 @@ class SqlUnitOfWork:
         self.sources = SqlSourceRepository(session)
         self.articles = SqlArticleRepository(session)
         self.summaries = SqlSummaryRepository(session)
-        self.digests = SqlDigestRepository(session)
+        self.digests = SqlDigestRepository(session, self._digest_links)
         self.channels = SqlChannelRepository(session)
         self.deliveries = SqlDeliveryRepository(session, self._worker)
         self.conversations = SqlConversationRepository(session)
@@ -149,20 +154,30 @@ class SqlUnitOfWorkFactory:
     """Makes a fresh `SqlUnitOfWork` per block, all sharing one engine's connection pool.
 
     `worker` is the process the units of work act for: their delivery claims name it.
+    `digest_links` gives the digests they load a "read in browser" address.
     """
 
-    def __init__(self, engine: AsyncEngine, worker: Worker | None = None) -> None:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        worker: Worker | None = None,
+        digest_links: DigestLinks | None = None,
+    ) -> None:
         self.engine = engine
         self.worker = worker
+        self.digest_links = digest_links
         self._session_factory = async_sessionmaker(
             engine, expire_on_commit=False, sync_session_class=RepositorySession
         )
 
     def __call__(self) -> SqlUnitOfWork:
         """A new, not yet entered unit of work."""
-        return SqlUnitOfWork(self._session_factory, self.worker)
+        return SqlUnitOfWork(self._session_factory, self.worker, self.digest_links)
 
 
-def make_uow_factory(engine: AsyncEngine, worker: Worker | None = None) -> UnitOfWorkFactory:
-    """The `UnitOfWorkFactory` services take, over this engine, working for `worker`."""
-    return SqlUnitOfWorkFactory(engine, worker)
+def make_uow_factory(
+    engine: AsyncEngine, worker: Worker | None = None, *, digest_links: DigestLinks | None = None
+) -> UnitOfWorkFactory:
+    """The `UnitOfWorkFactory` services take, over this engine, working for `worker`; with
+    `digest_links`, loaded digests carry their public address."""
+    return SqlUnitOfWorkFactory(engine, worker, digest_links)

@@ -21,7 +21,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("bot.summarize", "bot.digest", "bot.adapters"),
     ("bot.services",),
     ("bot.app", "bot.config", "bot.logs"),
-    ("bot.commands", "bot.scheduler"),
+    ("bot.commands", "bot.scheduler", "bot.web"),
     ("bot.bootstrap",),
     ("bot.cli", "bot.__main__"),
 ]

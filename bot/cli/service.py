@@ -21,7 +21,7 @@ def serve(clock: Clock | None = None) -> None:
     On SQLite a second process is refused; on PostgreSQL any number may run, and they elect
     one leader among themselves (see `bot.scheduler.leader`).
     """
-    from bot.bootstrap import build_router
+    from bot.bootstrap import build_console, build_router
     from bot.scheduler.listeners import build_listeners
     from bot.scheduler.service import DigestService, utc_now
     from bot.scheduler.single import single_process
@@ -33,7 +33,11 @@ def serve(clock: Clock | None = None) -> None:
             async with opened_app(loaded) as bot:
                 listeners = build_listeners(bot, build_router(bot))
                 service = DigestService(
-                    bot, listeners=listeners, ticks=loaded.tick_seconds, clock=clock or utc_now
+                    bot,
+                    listeners=listeners,
+                    ticks=loaded.tick_seconds,
+                    clock=clock or utc_now,
+                    web=build_console(bot),
                 )
                 await service.run()
 

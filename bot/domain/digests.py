@@ -54,6 +54,8 @@ class Digest:
     #: Further headlines after the items ("also"): titles and links only, no summary.
     also: list[SourceLink] = field(default_factory=list)
     id: int | None = None
+    #: Where the digest can be read in a browser (DIGESTBOT_PUBLIC_URL); never stored.
+    web_url: str | None = None
 
     #: Items a digest shows unless the channel chose another size (`/digest size N`).
     MAX_ITEMS = 8

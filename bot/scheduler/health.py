@@ -16,15 +16,19 @@ log = logging.getLogger(__name__)
 
 Route = Callable[[web.Request], Awaitable[web.Response]]
 Check = Callable[[], Awaitable[bool]]
+#: Adds more pages to the operator app (the web console, when its token is set).
+Extension = Callable[[web.Application], None]
 
 
 def health_app(
     engine: AsyncEngine,
     routes: Mapping[str, Route] | None = None,
     checks: Mapping[str, Check] | None = None,
+    extend: Extension | None = None,
 ) -> web.Application:
     """The operator endpoints, plus the platforms' POST `routes` (webhooks) when given.
 
+    `extend` mounts further pages on the same server (the console), so one port serves all.
     Readiness pings the database with a short query, then asks each platform connection
     (`checks`: the Telegram poller or webhook, the Slack socket) whether it is up.
     """
@@ -58,6 +62,8 @@ def health_app(
     app.router.add_get("/metrics", metrics)
     for path, route in (routes or {}).items():
         app.router.add_post(path, route)
+    if extend is not None:
+        extend(app)
     return app
 
 
@@ -66,9 +72,11 @@ async def start_health_server(
     port: int,
     routes: Mapping[str, Route] | None = None,
     checks: Mapping[str, Check] | None = None,
+    extend: Extension | None = None,
 ) -> web.AppRunner:
-    """Serve the operator endpoints (and webhooks) on all interfaces at `port` (0: any free)."""
-    runner = web.AppRunner(health_app(engine, routes, checks), access_log=None)
+    """Serve the operator endpoints (and webhooks, and the console) on all interfaces at
+    `port` (0: any free)."""
+    runner = web.AppRunner(health_app(engine, routes, checks, extend), access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, host="0.0.0.0", port=port)  # noqa: S104 - probes come from outside
     await site.start()

@@ -31,7 +31,7 @@ from bot import metrics
 from bot.adapters.shared_pacing import close_database_pacers
 from bot.app import App
 from bot.errors import ConfigError
-from bot.scheduler.health import bound_port, start_health_server
+from bot.scheduler.health import Extension, bound_port, start_health_server
 from bot.scheduler.leader import Leadership, elect
 from bot.scheduler.listeners import Listeners, Loop
 from bot.scheduler.presence import presence_for
@@ -71,8 +71,11 @@ class DigestService:
         listeners: Listeners | None = None,
         leadership: Leadership | None = None,
         clock: Clock = utc_now,
+        web: Extension | None = None,
     ) -> None:
         self.app = app
+        #: Mounts the web console on the operator server (None: no console).
+        self.web = web
         self.listeners = listeners or Listeners()
         self.ticks = {**TICKS, **(ticks or {})}
         self.leadership = leadership or elect(app.settings.database_url)
@@ -227,6 +230,7 @@ class DigestService:
             self.app.settings.http_port,
             self.listeners.routes,
             self.listeners.checks,
+            self.web,
         )
         try:
             retries = await self.listeners.start(self.stopping)

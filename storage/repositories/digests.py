@@ -9,14 +9,19 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.digests import Digest, DigestItem, SourceLink
+from bot.domain.public_links import DigestLinks
 from storage.models import DigestItemRow, DigestRow
 
 
 class SqlDigestRepository:
-    """`DigestRepository` over SQLAlchemy; items keep their order and links."""
+    """`DigestRepository` over SQLAlchemy; items keep their order and links.
 
-    def __init__(self, session: AsyncSession) -> None:
+    With `links`, a loaded digest carries its "read in browser" address (`web_url`).
+    """
+
+    def __init__(self, session: AsyncSession, links: DigestLinks | None = None) -> None:
         self._session = session
+        self._links = links
 
     async def add(self, digest: Digest) -> Digest:
         """Store a digest and its items; returns it with its id."""
@@ -73,6 +78,7 @@ class SqlDigestRepository:
             prompt_hash=row.prompt_hash,
             model=row.model,
             also=[_to_link(link) for link in row.also or []],
+            web_url=self._links.url(row.id) if self._links is not None else None,
         )
 
 

@@ -9,6 +9,7 @@ from bot.adapters.render.strings import (
     extract_mark,
     is_mixed,
     method_line,
+    read_in_browser_label,
     sources_label,
     update_prefix,
 )
@@ -44,4 +45,6 @@ def render_console(digest: Digest) -> str:
         lines.append(f"{also_label(digest.lang)}:")
         lines += [f"   - {clean(link.title)} <{link.url}>" for link in digest.also]
         lines.append("")
+    if digest.web_url:
+        lines += [f"{read_in_browser_label(digest.lang)}: <{digest.web_url}>", ""]
     return "\n".join(lines)

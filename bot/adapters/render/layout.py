@@ -9,6 +9,7 @@ from bot.adapters.render.strings import (
     extract_mark,
     is_mixed,
     method_line,
+    read_in_browser_label,
     sources_label,
     update_prefix,
 )
@@ -61,3 +62,10 @@ def also_lines(digest: Digest) -> list[Line]:
     for link in digest.also:
         lines.append([Span("• "), Span(clean(link.title) or link.url, "link", link.url)])
     return lines
+
+
+def web_lines(digest: Digest) -> list[Line]:
+    """The "read in browser" link after everything else, when the digest has a web page."""
+    if not digest.web_url:
+        return []
+    return [[Span(read_in_browser_label(digest.lang), "link", digest.web_url)]]

@@ -9,6 +9,7 @@ from bot.adapters.render.strings import (
     extract_mark,
     is_mixed,
     method_line,
+    read_in_browser_label,
     sources_label,
     update_prefix,
 )
@@ -62,4 +63,7 @@ def render_markdown(digest: Digest) -> str:
             f"- [{escape_markdown(link.title or link.url)}]({markdown_url(link.url)})"
             for link in digest.also
         ]
+    if digest.web_url:
+        label = escape_markdown(read_in_browser_label(digest.lang))
+        lines += ["", f"[{label}]({markdown_url(digest.web_url)})"]
     return "\n".join(lines).rstrip("\n") + "\n"

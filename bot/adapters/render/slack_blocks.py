@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.adapters.render.layout import also_lines, intro_lines, item_lines
+from bot.adapters.render.layout import also_lines, intro_lines, item_lines, web_lines
 from bot.adapters.render.strings import part_label
 from bot.adapters.splitting import Line, Span, clean, split_block, split_line
 from bot.domain.digests import Digest
@@ -129,6 +129,8 @@ def _item_units(digest: Digest) -> list[_Unit]:
             for piece in split_block(also, SECTION_MAX, mrkdwn_cost)
         ]
         units.append(_Unit(sections))
+    if web := web_lines(digest):
+        units.append(_Unit([_section(line_mrkdwn(web[0]))]))
     return units
 
 

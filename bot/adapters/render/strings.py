@@ -61,3 +61,11 @@ def update_prefix(lang: Lang) -> str:
 def also_label(lang: Lang) -> str:
     """Heads the further headlines listed after the items."""
     return labels_for(lang).also
+
+
+_READ_IN_BROWSER = {"hi": "ब्राउज़र में पढ़ें", "en": "Read in browser"}
+
+
+def read_in_browser_label(lang: Lang) -> str:
+    """The link to the digest's page in the web console (when DIGESTBOT_PUBLIC_URL is set)."""
+    return _READ_IN_BROWSER[lang]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-from bot.adapters.render.layout import also_lines, intro_lines, item_lines
+from bot.adapters.render.layout import also_lines, intro_lines, item_lines, web_lines
 from bot.adapters.render.strings import part_label
 from bot.adapters.splitting import Block, Line, Span, clean, pack_blocks, split_block, utf16_len
 from bot.domain.digests import Digest
@@ -70,6 +70,8 @@ def render_telegram_parts(digest: Digest, *, limit: int = TELEGRAM_MAX_LEN) -> l
         items.append([*lines.text, lines.sources] if lines.sources else lines.text)
     if also := also_lines(digest):
         items.append(also)
+    if web := web_lines(digest):
+        items.append(web)
     whole = [intro_lines(digest), *items]
     single = pack_blocks(whole, limit, visible_cost)
     if len(single) == 1:

@@ -1,0 +1,1 @@
+"""The web console: the archive, today's stories, source health and costs, in a browser."""
