@@ -25,6 +25,7 @@ from bot.domain.repositories import (
     SummaryRepository,
     UnitOfWorkFactory,
     UsageRepository,
+    VoteRepository,
 )
 from storage.events import forget_events_before, remember_event
 from storage.repositories import (
@@ -40,6 +41,7 @@ from storage.repositories import (
     SqlStoryRepository,
     SqlSummaryRepository,
     SqlUsageRepository,
+    SqlVoteRepository,
 )
 
 
@@ -72,6 +74,7 @@ class SqlUnitOfWork:
     usage: UsageRepository
     stories: StoryRepository
     answers: StoredAnswerRepository
+    votes: VoteRepository
 
     def __init__(
         self, session_factory: async_sessionmaker[AsyncSession], worker: Worker | None = None
@@ -97,6 +100,7 @@ class SqlUnitOfWork:
         self.usage = SqlUsageRepository(session)
         self.stories = SqlStoryRepository(session)
         self.answers = SqlStoredAnswers(session)
+        self.votes = SqlVoteRepository(session)
         return self
 
     async def __aexit__(

@@ -16,6 +16,7 @@ from storage.repositories.sources import SqlSourceRepository
 from storage.repositories.stories import SqlStoryRepository
 from storage.repositories.summaries import SqlSummaryRepository
 from storage.repositories.usage import SqlUsageRepository
+from storage.repositories.votes import SqlVoteRepository
 
 __all__ = [
     "SqlAdminRepository",
@@ -30,4 +31,5 @@ __all__ = [
     "SqlStoryRepository",
     "SqlSummaryRepository",
     "SqlUsageRepository",
+    "SqlVoteRepository",
 ]
