@@ -14,6 +14,7 @@ from bot.digest.ranking import StoryBoost
 from bot.domain.channels import Channel
 from bot.domain.repositories import UnitOfWork
 from bot.domain.stories import StoryCandidate
+from bot.services.votes import vote_boost
 
 
 async def channel_boosts(
@@ -21,4 +22,6 @@ async def channel_boosts(
 ) -> list[StoryBoost]:
     """Every boost of the channel's taste, for ranking `candidates` at `now`."""
     boosts: list[StoryBoost] = []
+    if votes := await vote_boost(uow, channel, now):
+        boosts.append(votes)
     return boosts
