@@ -60,3 +60,27 @@ class VoteSignal:
     headline: str = ""
     source_ids: frozenset[int] = frozenset()
     terms: Mapping[str, float] = field(default_factory=dict)
+
+
+#: The hidden command a 👍/👎 button sends: `/vote <item id> up|down` (see `vote_command`).
+VOTE_COMMAND = "vote"
+_WORDS: dict[str, VoteValue] = {"up": UP, "👍": UP, "+1": UP, "down": DOWN, "👎": DOWN, "-1": DOWN}
+
+
+def vote_command(item_id: int, value: VoteValue) -> str:
+    """What a 👍/👎 button under an item sends, as if typed: short enough for any platform's
+    button data (Telegram allows 64 bytes; this is at most 30)."""
+    return f"/{VOTE_COMMAND} {item_id} {'up' if value > 0 else 'down'}"
+
+
+def parse_vote(args: str) -> tuple[int, VoteValue] | None:
+    """(item id, value) from `<item id> up|down` (👍/👎 and +1/-1 also do), else None."""
+    words = args.split()
+    if len(words) != 2 or not words[0].isdigit() or words[1].casefold() not in _WORDS:
+        return None
+    return int(words[0]), _WORDS[words[1].casefold()]
+
+
+def is_vote_press(data: str) -> bool:
+    """True for what a vote button sends: its press is answered by the vote's outcome."""
+    return data.startswith(f"/{VOTE_COMMAND} ")
