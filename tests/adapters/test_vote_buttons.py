@@ -91,10 +91,8 @@ async def test_a_private_reply_is_a_press_answer_on_telegram_and_ephemeral_on_sl
     digest = stored(tricky_digest())
     await telegram.send_digest(TELEGRAM, digest)
     telegram_fake.press_button(telegram_fake.messages_to(4242)[0], "/vote 987654321 up")
-    press = IncomingMessage(
-        "telegram", "4242", "1001", "/vote 987654321 up",
-        extra={"callback_query_id": telegram_fake.last_query_id},
-    )  # fmt: skip
+    query = {"callback_query_id": telegram_fake.last_query_id}
+    press = IncomingMessage("telegram", "4242", "1001", "/vote 987654321 up", extra=query)
     typed = replace(press, extra={})
 
     answered = await telegram.reply_privately(TELEGRAM, press, "👍 noted " + "x" * 300)
