@@ -44,6 +44,7 @@ from bot.adapters.render.telegram_html import (
     render_telegram_parts,
     split_plain_text,
 )
+from bot.adapters.splitting import utf16_len
 from bot.domain.channels import Channel, Platform
 from bot.domain.digests import Digest
 from bot.domain.messages import Button, IncomingMessage
@@ -52,7 +53,7 @@ from bot.errors import DeliveryError
 logger = logging.getLogger(__name__)
 
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
-#: Telegram shows at most this many characters of a button press's answer.
+#: Telegram shows at most this many characters (UTF-16 units) of a button press's answer.
 PRESS_ANSWER_MAX = 200
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
@@ -138,8 +139,10 @@ class TelegramAdapter:
         query_id = message.extra.get("callback_query_id")
         if not query_id:
             return False
-        if len(text) > PRESS_ANSWER_MAX:
-            text = text[: PRESS_ANSWER_MAX - 1].rstrip() + "…"
+        if utf16_len(text) > PRESS_ANSWER_MAX:
+            while utf16_len(text) > PRESS_ANSWER_MAX - 1:
+                text = text[:-1]
+            text = text.rstrip() + "…"
         try:
             await self.bot.answer_callback_query(query_id, text=text)
         except TelegramError as exc:

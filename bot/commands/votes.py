@@ -38,16 +38,16 @@ async def vote(ctx: CommandContext) -> Say:
         hi="👍 दर्ज: ऐसी ख़बरें यहाँ थोड़ी ऊपर आएँगी।"
         if value > 0
         else "👎 दर्ज: ऐसी ख़बरें यहाँ थोड़ी नीचे जाएँगी।",
-        en="👍 noted: stories like this will rank a little higher here."
+        en="👍 noted: stories like this will rank a little higher."
         if value > 0
-        else "👎 noted: stories like this will rank a little lower here.",
+        else "👎 noted: stories like this will rank a little lower.",
         private=True,
     )
     if item.later_digests == 0:
         return noted
     day = item.digest_created_at.astimezone(zone(ctx.channel.timezone)).date()
     return Say(
-        hi=f"{noted.hi} (यह {format_day('hi', day)} के पुराने सार की ख़बर है; फिर भी गिना गया।)",
-        en=f"{noted.en} (It is from the older digest of {format_day('en', day)}; still counted.)",
+        hi=f"{noted.hi} ({format_day('hi', day)} का पुराना सार; फिर भी गिना गया।)",
+        en=f"{noted.en} (older digest of {format_day('en', day)}; still counted)",
         private=True,
     )

@@ -312,7 +312,7 @@ class FakeTelegramServer:
         if query_id not in self._presses:
             raise _ApiError(400, "Bad Request: query is too old and response timeout expired")
         text = str(params.get("text") or "")
-        if len(text) > 200:
+        if utf16_len(text) > 200:
             raise _ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
         self._presses.discard(query_id)  # a query is answered once
         self.answered_presses.append(query_id)
