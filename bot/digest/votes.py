@@ -9,7 +9,7 @@ each vote, the vote times how much the story's salient terms resemble the voted 
 (cosine). Every vote's weight halves every `HALF_LIFE`, so tastes can change.
 
 The net becomes a factor through a saturating curve, `MAX_FACTOR ** tanh(net / SATURATION)`:
-always within [1/2, 2]; one vote moves a story by at most about a quarter (a vote on the very
+always within [1/2, 2]; one vote scales a story by ×0.77 to ×1.3 at most (a vote on the very
 story, from its only outlet, counts twice: source and terms), and only many votes the same
 way approach the bounds. So one 👎 cannot drop a big story below a small one, while a
 channel that keeps voting one outlet down sees it sink.
