@@ -23,15 +23,13 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.domain.stories import StoryCandidate
+from bot.domain.stories import StoryCandidate, salient
 from bot.domain.votes import VoteSignal
 
 #: A vote's weight halves for every this much of its age.
 HALF_LIFE = timedelta(days=14)
 #: Votes older than this are not read at all (their weight is below 1/16).
 WINDOW = timedelta(days=60)
-#: A story's salient terms: its heaviest few.
-SALIENT_TERMS = 8
 #: The net at which the factor has gone three quarters of the way to its bound (tanh(1)).
 SATURATION = 5.0
 #: The factor stays within [1/MAX_FACTOR, MAX_FACTOR].
@@ -56,23 +54,6 @@ class VoteEffect:
 def factor_of(net: float) -> float:
     """A net of (weighted) votes as a score factor, bounded to [1/MAX_FACTOR, MAX_FACTOR]."""
     return float(MAX_FACTOR ** math.tanh(net / SATURATION))
-
-
-def salient(terms: Mapping[str, float], *, size: int = SALIENT_TERMS) -> dict[str, float]:
-    """The heaviest `size` terms as a unit vector (empty when there are none)."""
-    top = sorted(terms.items(), key=lambda tw: (-tw[1], tw[0]))[:size]
-    norm = math.sqrt(sum(w * w for _, w in top if w > 0))
-    return {t: w / norm for t, w in top if w > 0} if norm else {}
-
-
-def story_terms(candidate: StoryCandidate) -> dict[str, float]:
-    """The summed story terms of a candidate's original reports."""
-    summed: dict[str, float] = defaultdict(float)
-    for report in candidate.reports:
-        if report.copy_of is None:
-            for term, weight in report.terms.items():
-                summed[term] += weight
-    return dict(summed)
 
 
 class VoteBoost:
@@ -101,7 +82,7 @@ class VoteBoost:
         if not self._votes:
             return 1.0
         sources = {r.source_id for r in candidate.reports if r.source_id is not None}
-        unit = salient(story_terms(candidate))
+        unit = candidate.salient_terms
         source_net = _mean(self._sources.get(s, 0.0) for s in sources)
         term_net = sum(value * self._terms.get(term, 0.0) for term, value in unit.items())
         return factor_of(source_net + term_net)
