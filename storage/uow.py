@@ -28,6 +28,7 @@ from bot.domain.repositories import (
     TopicRepository,
     UnitOfWorkFactory,
     UsageRepository,
+    VoteRepository,
 )
 from storage.events import forget_events_before, remember_event
 from storage.repositories import (
@@ -45,6 +46,7 @@ from storage.repositories import (
     SqlSummaryRepository,
     SqlTopicRepository,
     SqlUsageRepository,
+    SqlVoteRepository,
 )
 
 
@@ -79,6 +81,7 @@ class SqlUnitOfWork:
     answers: StoredAnswerRepository
     follows: FollowRepository
     topics: TopicRepository
+    votes: VoteRepository
 
     def __init__(
         self,
@@ -110,6 +113,7 @@ class SqlUnitOfWork:
         self.answers = SqlStoredAnswers(session)
         self.follows = SqlFollowRepository(session)
         self.topics = SqlTopicRepository(session)
+        self.votes = SqlVoteRepository(session)
         return self
 
     async def __aexit__(

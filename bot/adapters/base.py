@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from typing import ClassVar, Protocol, TypeVar
+from typing import ClassVar, Protocol, TypeVar, runtime_checkable
 
 from bot.domain.channels import Channel, Platform
 from bot.domain.digests import Digest
-from bot.domain.messages import Button
+from bot.domain.messages import Button, IncomingMessage
 
 #: Called after each part the platform acknowledged: (part number from 1, parts in all, the
 #: part's message ids). The ledger stores progress here, so a crash or a failure on a later
@@ -60,6 +60,16 @@ class ChatAdapter(Protocol):
 
     async def aclose(self) -> None:
         """Release connections."""
+
+
+@runtime_checkable
+class PrivateReplies(Protocol):
+    """An adapter that can show a reply to the sender of a message alone (a vote's "noted"),
+    so acknowledging a button press does not post to everyone in the chat."""
+
+    async def reply_privately(self, channel: Channel, message: IncomingMessage, text: str) -> bool:
+        """Show `text` to `message`'s sender only; False when this message allows no private
+        reply (the caller then posts an ordinary one)."""
 
 
 def buttons_as_text(buttons: Sequence[Button]) -> str:

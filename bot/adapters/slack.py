@@ -22,12 +22,13 @@ from bot.adapters.pacing import SLACK_PACING, Pacer, shared_pacer
 from bot.adapters.render.slack_blocks import (
     SECTION_MAX,
     SlackMessage,
+    escape_mrkdwn,
     render_slack_messages,
     split_mrkdwn_text,
 )
 from bot.domain.channels import Channel, Platform
 from bot.domain.digests import Digest
-from bot.domain.messages import Button
+from bot.domain.messages import Button, IncomingMessage
 from bot.errors import DeliveryError
 
 logger = logging.getLogger(__name__)
@@ -130,6 +131,19 @@ class SlackAdapter:
                 },
             ]
         return [*ids, await self._post(channel.address, **last)]
+
+    async def reply_privately(self, channel: Channel, message: IncomingMessage, text: str) -> bool:
+        """Post `text` as an ephemeral message only `message`'s sender sees (chat.postEphemeral),
+        where they are looking: the channel, not a thread."""
+        try:
+            await self.client.chat_postEphemeral(
+                channel=channel.address, user=message.user_id, text=escape_mrkdwn(text)
+            )
+        except SlackApiError as exc:
+            raise _delivery_error(exc, channel.address) from exc
+        except (SlackClientError, aiohttp.ClientError, TimeoutError) as exc:
+            raise DeliveryError(f"Slack unreachable ({type(exc).__name__}: {exc})") from exc
+        return True
 
     async def aclose(self) -> None:
         """Nothing pooled to close: slack_sdk opens a session per call."""

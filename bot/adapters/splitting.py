@@ -184,16 +184,28 @@ def pack_blocks(
 
     `gap` is what the separator between two blocks costs (a blank line is two newlines).
     """
+    return pack_blocks_traced(blocks, budget, cost, newline=newline, gap=gap)[0]
+
+
+def pack_blocks_traced(
+    blocks: Sequence[Block], budget: int, cost: Cost, *, newline: int = 1, gap: int = 2
+) -> tuple[list[list[Block]], list[list[int]]]:
+    """`pack_blocks`, and for each message the indexes of the given blocks it holds (a block
+    cut across messages is named by each), so a renderer can attach per-block extras (an
+    item's buttons) to the message its block ends in."""
     parts: list[list[Block]] = []
+    origins: list[list[int]] = []
     current: list[Block] = []
+    held: list[int] = []
     used = 0
-    for block in blocks:
+    for index, block in enumerate(blocks):
         rest: Block = list(block)
         while rest:
             size = block_cost(rest, cost, newline)
             extra = gap if current else 0
             if used + extra + size <= budget:
                 current.append(rest)
+                held.append(index)
                 used += extra + size
                 break
             if not current or size > budget:
@@ -202,8 +214,11 @@ def pack_blocks(
                     raise ValueError(f"a limit of {budget} is too small to make progress")
                 if head:
                     current.append(head)
+                    held.append(index)
             parts.append(current)
-            current, used = [], 0
+            origins.append(held)
+            current, held, used = [], [], 0
     if current:
         parts.append(current)
-    return parts
+        origins.append(held)
+    return parts, origins

@@ -44,14 +44,17 @@ from bot.adapters.render.telegram_html import (
     render_telegram_parts,
     split_plain_text,
 )
+from bot.adapters.splitting import utf16_len
 from bot.domain.channels import Channel, Platform
 from bot.domain.digests import Digest
-from bot.domain.messages import Button
+from bot.domain.messages import Button, IncomingMessage
 from bot.errors import DeliveryError
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
+#: Telegram shows at most this many characters (UTF-16 units) of a button press's answer.
+PRESS_ANSWER_MAX = 200
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
@@ -118,13 +121,7 @@ class TelegramAdapter:
         """
         reply_to = int(thread_id) if thread_id and thread_id.isdigit() else None
         pieces = split_plain_text(text, limit=self.max_message_len)
-        keyboard = (
-            InlineKeyboardMarkup(
-                [[InlineKeyboardButton(b.label, callback_data=b.command[:64]) for b in buttons]]
-            )
-            if buttons
-            else None
-        )
+        keyboard = _keyboard([buttons] if buttons else [])
         return [
             await self._send(
                 channel.address,
@@ -136,13 +133,32 @@ class TelegramAdapter:
             for n, piece in enumerate(pieces)
         ]
 
+    async def reply_privately(self, channel: Channel, message: IncomingMessage, text: str) -> bool:
+        """Answer the button press `message` came from with `text` (a toast only the presser
+        sees, which also stops the button's spinner); False for a typed message."""
+        query_id = message.extra.get("callback_query_id")
+        if not query_id:
+            return False
+        if utf16_len(text) > PRESS_ANSWER_MAX:
+            while utf16_len(text) > PRESS_ANSWER_MAX - 1:
+                text = text[:-1]
+            text = text.rstrip() + "…"
+        try:
+            await self.bot.answer_callback_query(query_id, text=text)
+        except TelegramError as exc:
+            raise _delivery_error(exc, channel.address) from exc
+        return True
+
     async def aclose(self) -> None:
         """Close the HTTP connections of the bot."""
         await self.bot.shutdown()
 
     async def _send_part(self, address: str, part: TelegramPart) -> list[str]:
+        keyboard = _keyboard(part.buttons)
         try:
-            return [await self._send(address, part.html, parse_mode=ParseMode.HTML)]
+            return [
+                await self._send(address, part.html, parse_mode=ParseMode.HTML, markup=keyboard)
+            ]
         except _MarkupRejected as exc:
             self.plain_fallbacks += 1
             logger.error(
@@ -151,9 +167,15 @@ class TelegramAdapter:
                 address,
                 exc,
             )
+            pieces = split_plain_text(part.plain, limit=self.max_message_len)
             return [
-                await self._send(address, piece, parse_mode=None)
-                for piece in split_plain_text(part.plain, limit=self.max_message_len)
+                await self._send(
+                    address,
+                    piece,
+                    parse_mode=None,
+                    markup=keyboard if n == len(pieces) - 1 else None,
+                )
+                for n, piece in enumerate(pieces)
             ]
 
     async def _send(
@@ -198,6 +220,15 @@ class TelegramAdapter:
                 await asyncio.sleep(wait)
             except TelegramError as exc:
                 raise _delivery_error(exc, address) from exc
+
+
+def _keyboard(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup | None:
+    """Rows of buttons as an inline keyboard (None for none); a press sends the command."""
+    if not rows:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.label, callback_data=b.command[:64]) for b in row] for row in rows]
+    )
 
 
 def _chat_id(address: str) -> int | str:

@@ -27,6 +27,7 @@ from telegram.error import Conflict, InvalidToken, NetworkError, TelegramError
 
 from bot.adapters.receiving import BackgroundDispatch
 from bot.domain.messages import IncomingMessage, MessageHandler
+from bot.domain.votes import is_vote_press
 from bot.errors import ConfigError
 
 log = logging.getLogger(__name__)
@@ -77,7 +78,8 @@ def incoming_from_update(
 
 
 def _incoming_from_button(update: Update) -> IncomingMessage | None:
-    """A press of one of our inline buttons: its data is the command it stands for."""
+    """A press of one of our inline buttons: its data is the command it stands for; the
+    query's id rides along, so the command may answer the press itself (a vote's "noted")."""
     query = update.callback_query
     assert query is not None
     message = query.message
@@ -92,6 +94,7 @@ def _incoming_from_button(update: Update) -> IncomingMessage | None:
         is_private=message.chat.type == "private",
         event_id=f"telegram:update:{update.update_id}",
         user_name=query.from_user.full_name or query.from_user.username or "",
+        extra={"callback_query_id": query.id},
     )
 
 
@@ -151,9 +154,11 @@ class TelegramUpdates:
     def accept(self, update: Update) -> bool:
         """Hand one update over in the background; False when it is not for the bot."""
         message = incoming_from_update(update, bot_id=self.bot_id, bot_username=self.bot_username)
-        if update.callback_query is not None:
-            # Stop the button's spinner at once; the command's reply comes as a message.
-            answering = asyncio.create_task(self._answer_press(update.callback_query.id))
+        query = update.callback_query
+        if query is not None and not (message is not None and is_vote_press(message.text)):
+            # Stop the button's spinner at once; the command's reply comes as a message. A
+            # vote is answered by its own outcome instead ("👍 noted"), a few ms later.
+            answering = asyncio.create_task(self._answer_press(query.id))
             self._presses.add(answering)
             answering.add_done_callback(self._presses.discard)
         if message is None:

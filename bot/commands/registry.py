@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from bot.commands import admin, channel_sources, subscriber, topics, why
+from bot.commands import admin, channel_sources, subscriber, topics, votes, why
 from bot.commands.spec import CommandContext, CommandSpec, Handler, Say
 from bot.domain.languages import Lang
+from bot.domain.votes import VOTE_COMMAND
 
 
 def _spec(
@@ -232,6 +233,19 @@ async def _help(ctx: CommandContext) -> Say:
 HELP = _spec("help", "help", "यह सूची", "this list", "help", _help)
 
 
+#: Commands buttons send; `help` does not list them (nobody needs to type them).
+HIDDEN = [
+    _spec(
+        VOTE_COMMAND,
+        f"{VOTE_COMMAND} <item> up|down",
+        "सार की ख़बर पर 👍 या 👎",
+        "👍 or 👎 on a digest item",
+        f"{VOTE_COMMAND} 12 up",
+        votes.vote,
+    ),
+]
+
+
 def all_commands() -> list[CommandSpec]:
     """Every command the router knows."""
-    return [*SUBSCRIBER, HELP, *ADMIN]
+    return [*SUBSCRIBER, HELP, *ADMIN, *HIDDEN]

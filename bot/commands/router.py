@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
+from bot.adapters.base import PrivateReplies
 from bot.commands.deps import CommandDeps
 from bot.commands.spec import CommandContext, CommandSpec, Say, UsageError
 from bot.domain.channels import AuditEntry, Channel
@@ -54,6 +55,8 @@ class CommandRouter:
         text = reply.render(channel.language) if reply is not None else ""
         if text.strip():
             assert reply is not None
+            if reply.private and await self._reply_privately(message, channel, text):
+                return
             await self._reply(message, channel, text, reply.render_buttons(channel.language))
 
     async def dispatch(self, message: IncomingMessage, channel: Channel) -> Say | None:
@@ -147,6 +150,16 @@ class CommandRouter:
                 )
             )
             await uow.commit()
+
+    async def _reply_privately(self, message: IncomingMessage, channel: Channel, text: str) -> bool:
+        adapter = self.deps.adapters.get(channel.platform)
+        if not isinstance(adapter, PrivateReplies):
+            return False
+        try:
+            return await adapter.reply_privately(channel, message, text)
+        except DeliveryError as exc:
+            log.warning("private reply in %s failed: %s", channel.key, exc)
+            return True
 
     async def _reply(
         self, message: IncomingMessage, channel: Channel, text: str, buttons: list[Button]

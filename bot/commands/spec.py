@@ -23,6 +23,9 @@ class Say:
     en: str
     #: Buttons under the reply: (Hindi label, English label, the command a press sends).
     buttons: tuple[tuple[str, str, str], ...] = ()
+    #: For the asker's eyes only (a vote's acknowledgement): a Telegram button answer or a
+    #: Slack ephemeral message where the platform has one, else an ordinary reply.
+    private: bool = False
 
     def render_buttons(self, choice: str) -> list[Button]:
         """The buttons labelled in the chat's language (both labels for a chat of both)."""
@@ -46,6 +49,7 @@ class Say:
             hi=f"{self.hi}\n{other.hi}",
             en=f"{self.en}\n{other.en}",
             buttons=self.buttons + other.buttons,
+            private=self.private and other.private,
         )
 
 

@@ -35,6 +35,8 @@ class DigestItem:
     story_id: int | None = None
     #: True when the story was sent to the channel before and comes back with new reports.
     is_update: bool = False
+    #: The stored item's id (`digest_items.id`), which its 👍/👎 buttons name; None until stored.
+    id: int | None = None
 
 
 @dataclass

@@ -27,6 +27,7 @@ from bot.domain.sources import FollowedSource, Source
 from bot.domain.stories import Story, StoryCandidate
 from bot.domain.topics import ChannelTopic, TopicKind
 from bot.domain.usage import DailyUsage, LLMCall
+from bot.domain.votes import Vote, VotedItem, VoteSignal
 
 
 class SourceRepository(Protocol):
@@ -416,6 +417,25 @@ class StoredAnswerRepository(Protocol):
         """Store an answer; one already stored under `key` is kept."""
 
 
+class VoteRepository(Protocol):
+    """👍/👎 on digest items: one vote per person, item and channel."""
+
+    async def item(self, channel_id: int, item_id: int) -> VotedItem | None:
+        """The item as the channel received it (its digest was delivered or is queued there),
+        or None: a vote names an item of the chat's own digests, old ones included."""
+
+    async def cast(self, vote: Vote, *, at: datetime) -> None:
+        """Record the vote atomically, replacing the person's earlier vote on the item, so a
+        double tap or a changed mind leaves one vote, the last."""
+
+    async def counts(self, channel_id: int, item_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
+        """(👍, 👎) per item in the channel, for the items that have any."""
+
+    async def recent(self, channel_id: int, since: datetime) -> builtins.list[VoteSignal]:
+        """The channel's votes cast or changed since `since`, oldest first, with what ranking
+        needs of each voted item: the sources and story terms of its reports."""
+
+
 class UnitOfWork(Protocol):
     """One transaction across every repository: `async with uow: ...; await uow.commit()`.
 
@@ -437,6 +457,7 @@ class UnitOfWork(Protocol):
     answers: StoredAnswerRepository
     follows: FollowRepository
     topics: TopicRepository
+    votes: VoteRepository
 
     async def __aenter__(self) -> Self:
         """Begin a transaction."""

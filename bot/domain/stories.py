@@ -7,9 +7,12 @@ channel was already sent is known per story.
 
 from __future__ import annotations
 
+import heapq
+import math
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import cached_property
 from urllib.parse import urlsplit
 
 
@@ -91,6 +94,29 @@ class StoryCandidate:
             for r in kept
         )
         return StoryCandidate(self.story, reports)
+
+    @cached_property
+    def salient_terms(self) -> dict[str, float]:
+        """What the story is about, to compare it with another (one a channel voted on): the
+        heaviest `SALIENT_TERMS` terms of its original reports, summed, as a unit vector.
+        Worked out once per candidate, however many channels rank it."""
+        summed: dict[str, float] = {}
+        for report in self.reports:
+            if report.copy_of is None:
+                for term, weight in report.terms.items():
+                    summed[term] = summed.get(term, 0.0) + weight
+        return salient(summed)
+
+
+#: How many of a story's heaviest terms say what it is about (`salient`).
+SALIENT_TERMS = 8
+
+
+def salient(terms: Mapping[str, float], *, size: int = SALIENT_TERMS) -> dict[str, float]:
+    """The heaviest `size` terms as a unit vector (empty when there are none)."""
+    top = heapq.nsmallest(size, terms.items(), key=lambda tw: (-tw[1], tw[0]))
+    norm = math.sqrt(sum(w * w for _, w in top if w > 0))
+    return {t: w / norm for t, w in top if w > 0} if norm else {}
 
 
 def outlet_of(url: str) -> str:

@@ -17,6 +17,7 @@ from bot.digest.topics import StoryMatcher, TopicBoost
 from bot.domain.channels import Channel
 from bot.domain.repositories import UnitOfWork
 from bot.domain.stories import StoryCandidate
+from bot.services.votes import vote_boost
 
 
 async def channel_boosts(
@@ -29,13 +30,16 @@ async def channel_boosts(
     ids = [c.id for c in channels if c.id is not None]
     boosts: dict[int, list[StoryBoost]] = {channel_id: [] for channel_id in ids}
     topics = await uow.topics.of_channels(ids)
-    if topics:
-        matcher = StoryMatcher(await story_texts(uow, candidates))
-        for channel in channels:
-            if channel.id in topics:
-                boosts[channel.id].append(
-                    TopicBoost.of(matcher, topics[channel.id], channel.topics_only)
-                )
+    matcher = StoryMatcher(await story_texts(uow, candidates)) if topics else None
+    for channel in channels:
+        if channel.id is None:
+            continue
+        if matcher is not None and channel.id in topics:
+            boosts[channel.id].append(
+                TopicBoost.of(matcher, topics[channel.id], channel.topics_only)
+            )
+        if votes := await vote_boost(uow, channel, now):
+            boosts[channel.id].append(votes)
     return boosts
 
 

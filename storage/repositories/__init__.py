@@ -18,6 +18,7 @@ from storage.repositories.stories import SqlStoryRepository
 from storage.repositories.summaries import SqlSummaryRepository
 from storage.repositories.topics import SqlTopicRepository
 from storage.repositories.usage import SqlUsageRepository
+from storage.repositories.votes import SqlVoteRepository
 
 __all__ = [
     "SqlAdminRepository",
@@ -34,4 +35,5 @@ __all__ = [
     "SqlSummaryRepository",
     "SqlTopicRepository",
     "SqlUsageRepository",
+    "SqlVoteRepository",
 ]

@@ -38,7 +38,7 @@ class SqlDigestRepository:
         )
         self._session.add(row)
         await self._session.flush()
-        self._session.add_all(
+        rows = [
             DigestItemRow(
                 digest_id=row.id,
                 position=position,
@@ -52,9 +52,11 @@ class SqlDigestRepository:
                 is_update=item.is_update,
             )
             for position, item in enumerate(digest.items)
-        )
+        ]
+        self._session.add_all(rows)
         await self._session.flush()
-        return replace(digest, id=row.id)
+        items = [replace(item, id=r.id) for item, r in zip(digest.items, rows, strict=True)]
+        return replace(digest, id=row.id, items=items)
 
     async def get(self, digest_id: int) -> Digest | None:
         """The digest with its items in their order, or None."""
@@ -100,4 +102,5 @@ def _to_item(row: DigestItemRow) -> DigestItem:
         note=row.note,
         story_id=row.story_id,
         is_update=row.is_update,
+        id=row.id,
     )

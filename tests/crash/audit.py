@@ -19,7 +19,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from bot.adapters.render.telegram_html import render_telegram_parts
+from bot.adapters.render.telegram_html import TelegramPart, render_telegram_parts
 from bot.domain.channels import Channel, Delivery, Subscription
 from bot.domain.digests import Digest
 from bot.domain.languages import langs_of
@@ -83,9 +83,9 @@ async def audit(
     result.deliveries = len(deliveries)
     result.digests_enqueued = len(digest_ids)
     result.digests_orphaned = len(composed - set(digest_ids))
-    rendered: dict[int, list[str]] = {}
+    rendered: dict[int, list[TelegramPart]] = {}
     for digest_id, digest in digests.items():
-        rendered[digest_id] = [part.html for part in render_telegram_parts(digest)]
+        rendered[digest_id] = render_telegram_parts(digest)
         result.parts[len(rendered[digest_id])] += 1
         assert digest.period_end is not None
         result.slots_run[digest.period_end].add(digest.lang)
@@ -108,9 +108,11 @@ async def audit(
             continue
         if len(delivery.message_ids) != len(parts):
             result.problem(f"{where}: {len(delivery.message_ids)} ids for {len(parts)} parts")
-        for text, message_id in zip(parts, delivery.message_ids, strict=False):
+        for part, message_id in zip(parts, delivery.message_ids, strict=False):
+            text = part.html
+            keyboard = [[(b.label, b.command) for b in row] for row in part.buttons]
             found = received.get(int(message_id))
-            if found is None or found.text != text:
+            if found is None or found.text != text or found.buttons != keyboard:
                 result.problem(f"{where}: message {message_id} is not the part the ledger says")
                 continue
             recorded.add(id(found))

@@ -119,6 +119,8 @@ class FakeSlackServer:
         self._acked = asyncio.Condition()
         self.limits = limits or SlackLimits()
         self.posts: list[SlackPost] = []
+        #: chat.postEphemeral calls: (channel, user, text), what only that user saw.
+        self.ephemerals: list[tuple[str, str, str]] = []
         self.calls: list[str] = []
         self.rate_limited = 0
         self.users: dict[str, dict[str, Any]] = {}
@@ -243,6 +245,15 @@ class FakeSlackServer:
         self.posts.append(post)
         return {"channel": channel, "ts": post.ts, "message": {"text": text, "ts": post.ts}}
 
+    def _api_chat_postEphemeral(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel, user = str(params.get("channel", "")), str(params.get("user", ""))
+        self._check_fault(channel)
+        if not user:
+            raise _SlackError("user_not_found")
+        text, _ = _validated(params)
+        self.ephemerals.append((channel, user, text))
+        return {"message_ts": self._next_ts()}
+
     def _api_chat_update(self, params: dict[str, Any]) -> dict[str, Any]:
         channel, ts = str(params.get("channel", "")), str(params.get("ts", ""))
         found = [post for post in self.posts_to(channel) if post.ts == ts]
@@ -302,6 +313,9 @@ def _validated(params: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
         raise _SlackError("no_text")
     if len(blocks) > MAX_BLOCKS:
         raise _SlackError("invalid_blocks")
+    block_ids = [str(b["block_id"]) for b in blocks if b.get("block_id")]
+    if len(set(block_ids)) != len(block_ids):
+        raise _SlackError("invalid_blocks")
     total = 0
     for block in blocks:
         texts = block_texts(block)
@@ -312,10 +326,27 @@ def _validated(params: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
             raise _SlackError("invalid_blocks")
         if kind == "context" and not 1 <= len(texts) <= 10:
             raise _SlackError("invalid_blocks")
+        if kind == "actions":
+            _check_actions(block)
         total += sum(len(t) for t in texts)
     if total > BLOCKS_TEXT_MAX:
         raise _SlackError("msg_blocks_too_long")
     return text, list(blocks)
+
+
+def _check_actions(block: dict[str, Any]) -> None:
+    """Slack's limits on an actions block of buttons: 1 to 25 elements, labels of at most 75
+    characters, values of at most 2,000, action ids unique within the block."""
+    elements = block.get("elements") or []
+    if not 1 <= len(elements) <= 25:
+        raise _SlackError("invalid_blocks")
+    ids = [str(e.get("action_id") or "") for e in elements]
+    if len(set(ids)) != len(ids) or any(len(i) > 255 for i in ids):
+        raise _SlackError("invalid_blocks")
+    for element in elements:
+        label = (element.get("text") or {}).get("text") or ""
+        if not label or len(label) > 75 or len(str(element.get("value") or "")) > 2000:
+            raise _SlackError("invalid_blocks")
 
 
 async def _params(request: web.Request) -> dict[str, Any]:

@@ -134,10 +134,13 @@ class FakeTelegramServer:
         self.calls: list[str] = []
         self.too_many_requests = 0
         self.webhook_url: str | None = None
+        self.last_query_id = ""
         self._faults: dict[str, _Fault] = {}
         self._members: dict[tuple[str, str], str] = {}
         self._presses: set[str] = set()
         self.answered_presses: list[str] = []
+        #: Query id → the text a press was answered with ("" for none), as the presser saw it.
+        self.press_answers: dict[str, str] = {}
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1)
@@ -216,7 +219,7 @@ class FakeTelegramServer:
     def press_button(self, message: SentMessage, data: str, *, user_id: int = 1001) -> int:
         """Queue a user's press of an inline button under one of the bot's messages."""
         assert any(data == d for row in message.buttons for _, d in row), "no such button"
-        query_id = f"cq-{next(self._message_ids)}"
+        query_id = self.last_query_id = f"cq-{next(self._message_ids)}"
         self._presses.add(query_id)
         query = {
             "id": query_id,
@@ -308,7 +311,12 @@ class FakeTelegramServer:
         query_id = str(params.get("callback_query_id") or "")
         if query_id not in self._presses:
             raise _ApiError(400, "Bad Request: query is too old and response timeout expired")
+        text = str(params.get("text") or "")
+        if utf16_len(text) > 200:
+            raise _ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
+        self._presses.discard(query_id)  # a query is answered once
         self.answered_presses.append(query_id)
+        self.press_answers[query_id] = text
         return True
 
     async def _api_setWebhook(self, params: dict[str, Any]) -> Any:
@@ -364,9 +372,12 @@ class FakeTelegramServer:
 
 
 def _keyboard(markup: Any) -> list[list[tuple[str, str]]]:
-    """An inline keyboard as (label, callback data) rows; Telegram caps data at 64 bytes."""
+    """An inline keyboard as (label, callback data) rows; Telegram caps data at 64 bytes and
+    a keyboard at 100 buttons."""
     if not isinstance(markup, dict):
         return []
+    if sum(len(row) for row in markup.get("inline_keyboard") or []) > 100:
+        raise _ApiError(400, "Bad Request: reply markup is too long")
     rows = []
     for row in markup.get("inline_keyboard") or []:
         buttons = [(str(b["text"]), str(b.get("callback_data") or "")) for b in row]

@@ -3,7 +3,8 @@
 Slack refuses a section over 3,000 characters, a header over 150, more than 50 blocks, and
 a message whose blocks hold too much text in total, so each item is its own section (cut at
 sentence ends when too long), sources go in a context block as `<url|title>`, and items
-spill into further numbered messages. Only `&`, `<` and `>` are escaped, as Slack's
+spill into further numbered messages. Each item is followed by an actions block with its
+👍 and 👎 buttons. Only `&`, `<` and `>` are escaped, as Slack's
 documentation asks; mrkdwn has no escape for `*` or `_`, so emphasis is dropped from text
 that contains its own marker rather than garbling it.
 """
@@ -16,7 +17,8 @@ from typing import Any
 from bot.adapters.render.layout import also_lines, intro_lines, item_lines, web_lines
 from bot.adapters.render.strings import part_label
 from bot.adapters.splitting import Line, Span, clean, split_block, split_line
-from bot.domain.digests import Digest
+from bot.domain.digests import Digest, DigestItem
+from bot.domain.votes import DOWN, UP, vote_command
 
 SECTION_MAX = 3000
 HEADER_MAX = 150
@@ -78,6 +80,8 @@ def block_text_len(block: Block) -> int:
     """The text a block carries, as Slack adds it up for its per-message limit."""
     if block["type"] == "context":
         return sum(len(element["text"]) for element in block["elements"])
+    if block["type"] == "actions":
+        return sum(len(element["text"]["text"]) for element in block["elements"])
     return len(block["text"]["text"])
 
 
@@ -122,7 +126,8 @@ def _item_units(digest: Digest) -> list[_Unit]:
             for piece in split_block(lines.text, SECTION_MAX, mrkdwn_cost)
         ]
         contexts = _contexts(lines.sources) if lines.sources else []
-        units.append(_Unit([*sections, *contexts], [clean(item.headline)]))
+        votes = [vote_buttons(item)] if item.id is not None else []
+        units.append(_Unit([*sections, *contexts, *votes], [clean(item.headline)]))
     if also := also_lines(digest):
         sections = [
             _section("\n".join(line_mrkdwn(line) for line in piece))
@@ -132,6 +137,24 @@ def _item_units(digest: Digest) -> list[_Unit]:
     if web := web_lines(digest):
         units.append(_Unit([_section(line_mrkdwn(web[0]))]))
     return units
+
+
+def vote_buttons(item: DigestItem) -> Block:
+    """The 👍/👎 buttons under a stored item; a click sends the vote command as its value."""
+    assert item.id is not None
+    return {
+        "type": "actions",
+        "block_id": f"vote-{item.id}",
+        "elements": [
+            {
+                "type": "button",
+                "action_id": f"vote-{word}",
+                "text": {"type": "plain_text", "text": label, "emoji": True},
+                "value": vote_command(item.id, value),
+            }
+            for word, label, value in (("up", "👍", UP), ("down", "👎", DOWN))
+        ],
+    }
 
 
 def _pack(units: list[_Unit], max_blocks: int, text_budget: int) -> list[_Unit]:

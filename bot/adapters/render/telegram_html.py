@@ -3,7 +3,8 @@
 Telegram counts a message's length in UTF-16 code units of the text left after parsing the
 HTML (tags cost nothing, `&amp;` costs one, an emoji usually two), so that is what is measured.
 Items stay whole when they fit; a message never ends inside a tag, and a split digest's
-messages are numbered "(1/3)".
+messages are numbered "(1/3)". Each message carries an inline keyboard with a 👍 and a 👎
+for every item that ends in it ("2 👍", "2 👎", numbered as in the text).
 """
 
 from __future__ import annotations
@@ -13,10 +14,22 @@ from dataclasses import dataclass
 
 from bot.adapters.render.layout import also_lines, intro_lines, item_lines, web_lines
 from bot.adapters.render.strings import part_label
-from bot.adapters.splitting import Block, Line, Span, clean, pack_blocks, split_block, utf16_len
+from bot.adapters.splitting import (
+    Block,
+    Line,
+    Span,
+    clean,
+    pack_blocks_traced,
+    split_block,
+    utf16_len,
+)
 from bot.domain.digests import Digest
+from bot.domain.messages import Button
+from bot.domain.votes import DOWN, UP, vote_command
 
 TELEGRAM_MAX_LEN = 4096
+#: Telegram accepts at most 100 buttons under one message: 50 items' 👍 and 👎.
+MAX_VOTE_ROWS = 50
 _TAGS = {"bold": "b", "italic": "i"}
 
 
@@ -26,11 +39,12 @@ class TelegramPart:
 
     `plain` is the same content without markup, link URLs written out after their titles: the
     fallback when Telegram refuses the markup. It can be longer than `html` displays, so it is
-    sent through `split_plain_text`.
+    sent through `split_plain_text`. `buttons` are the rows of its inline keyboard.
     """
 
     html: str
     plain: str
+    buttons: tuple[tuple[Button, ...], ...] = ()
 
 
 def visible_cost(span: Span) -> int:
@@ -47,12 +61,33 @@ def span_html(span: Span) -> str:
     return f"<{tag}>{text}</{tag}>" if tag else text
 
 
-def _part(blocks: list[Block]) -> TelegramPart:
+def _part(blocks: list[Block], buttons: tuple[tuple[Button, ...], ...] = ()) -> TelegramPart:
     html_text = "\n\n".join(
         "\n".join("".join(span_html(span) for span in line) for line in block) for block in blocks
     )
     plain = "\n\n".join("\n".join(_plain(line) for line in block) for block in blocks)
-    return TelegramPart(html=html_text, plain=plain)
+    return TelegramPart(html=html_text, plain=plain, buttons=buttons)
+
+
+def vote_rows(digest: Digest, numbers: list[int]) -> tuple[tuple[Button, ...], ...]:
+    """A 👍/👎 row for each of these items (numbered from 1, as shown) that has a stored id."""
+    rows = []
+    for number in numbers:
+        item_id = digest.items[number - 1].id
+        if item_id is not None:
+            rows.append(
+                (
+                    Button(f"{number} 👍", vote_command(item_id, UP)),
+                    Button(f"{number} 👎", vote_command(item_id, DOWN)),
+                )
+            )
+    return tuple(rows[:MAX_VOTE_ROWS])
+
+
+def _ending_items(origins: list[list[int]], items: int) -> list[list[int]]:
+    """Per message, the item numbers whose text ends in it (block k of a render is item k)."""
+    last = {index: part for part, held in enumerate(origins) for index in held}
+    return [[i for i in range(1, items + 1) if last.get(i) == part] for part in range(len(origins))]
 
 
 def _plain(line: Line) -> str:
@@ -73,12 +108,13 @@ def render_telegram_parts(digest: Digest, *, limit: int = TELEGRAM_MAX_LEN) -> l
     if web := web_lines(digest):
         items.append(web)
     whole = [intro_lines(digest), *items]
-    single = pack_blocks(whole, limit, visible_cost)
+    single, origins = pack_blocks_traced(whole, limit, visible_cost)
     if len(single) == 1:
-        return [_part(single[0])]
+        return [_part(single[0], vote_rows(digest, list(range(1, len(digest.items) + 1))))]
     # Room for the numbered heading every part carries, sized for up to 999 parts.
     widest = utf16_len(clean(digest.title)) + utf16_len(f" {part_label(digest.lang, 999, 999)}") + 2
-    parts = pack_blocks(whole, limit - widest, visible_cost)
+    parts, origins = pack_blocks_traced(whole, limit - widest, visible_cost)
+    ending = _ending_items(origins, len(digest.items))
     total = len(parts)
     rendered: list[TelegramPart] = []
     for index, blocks in enumerate(parts, start=1):
@@ -89,7 +125,7 @@ def render_telegram_parts(digest: Digest, *, limit: int = TELEGRAM_MAX_LEN) -> l
         else:
             heading: Line = [Span(clean(digest.title), "bold"), Span(f" {label}")]
             blocks = [[heading], *blocks]
-        rendered.append(_part(blocks))
+        rendered.append(_part(blocks, vote_rows(digest, ending[index - 1])))
     return rendered
 
 
