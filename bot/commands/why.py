@@ -34,7 +34,7 @@ async def why(ctx: CommandContext) -> Say:
                 en="Reply why to one of my digests (for its story 2: why 2).",
             )
         )
-    reasons = await explain_digest(ctx.deps.uow_factory, ctx.channel, thread.digest_id)
+    reasons = await explain_digest(ctx.deps.uow_factory, ctx.channel, thread.digest_id, now=ctx.now)
     if number:
         reasons = [r for r in reasons if r.number == int(number)]
         if not reasons:
@@ -75,11 +75,14 @@ def _line(reason: ItemReason, lang: str) -> str:
         weights.append(f"{source.name} ({whose}{weight})")
     if weights:
         parts.append(("स्रोत: " if hi else "sources: ") + ", ".join(weights))
-    if reason.votes:
+    if reason.voted:
+        voted = ", ".join(
+            f"{'👍' if value > 0 else '👎'} “{headline[:60]}”" for value, headline in reason.voted
+        )
         parts.append(
-            f"इन स्रोतों पर यहाँ के वोट: {reason.votes:+d}"
+            f"यहाँ के वोट इसे ×{reason.vote_factor:.2f} तौलते हैं ({voted})"
             if hi
-            else f"this chat's votes on its sources: {reason.votes:+d}"
+            else f"this chat's votes weigh it ×{reason.vote_factor:.2f} ({voted})"
         )
     if reason.is_update:
         parts.append(

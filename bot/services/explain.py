@@ -8,11 +8,13 @@ priorities and votes), so the answer holds for any digest the channel received, 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from bot.digest.topics import Phrase, StoryMatcher
 from bot.domain.channels import Channel
 from bot.domain.repositories import UnitOfWorkFactory
 from bot.domain.stories import outlet_of
+from bot.services.votes import vote_boost
 
 
 @dataclass(frozen=True)
@@ -37,11 +39,18 @@ class ItemReason:
     is_update: bool
     topics: list[str] = field(default_factory=list)
     sources: list[SourceReason] = field(default_factory=list)
-    votes: int = 0
+    #: The factor the channel's votes put on it (1: none), and the voted items behind it:
+    #: (👍 +1 or 👎 -1, headline), biggest first.
+    vote_factor: float = 1.0
+    voted: list[tuple[int, str]] = field(default_factory=list)
+
+
+#: Voted items named in one reason at most.
+SHOWN_VOTES = 2
 
 
 async def explain_digest(
-    uow_factory: UnitOfWorkFactory, channel: Channel, digest_id: int
+    uow_factory: UnitOfWorkFactory, channel: Channel, digest_id: int, *, now: datetime
 ) -> list[ItemReason]:
     """The reasons of every item of the digest, in its order; [] when there is no such digest."""
     assert channel.id is not None
@@ -53,6 +62,7 @@ async def explain_digest(
         articles = {a.id: a for a in await uow.articles.get_many(ids)}
         seen = {f.source.id: f for f in await uow.follows.of_channel(channel.id)}
         topics = (await uow.topics.of_channels([channel.id])).get(channel.id, [])
+        votes = await vote_boost(uow, channel, now)
     matcher = StoryMatcher({i: (a.title, a.text) for i, a in articles.items() if i is not None})
     phrases = [Phrase(t.phrase) for t in topics if t.kind == "topic"]
     reasons = []
@@ -64,6 +74,12 @@ async def explain_digest(
             followed = seen.get(source_id)
             if followed is not None:
                 sources.append(SourceReason(followed.source.name, followed.own, followed.weight))
+        terms: dict[str, float] = {}
+        for article in mine:
+            if article.duplicate_of is None:
+                for term, weight in article.story_terms.items():
+                    terms[term] = terms.get(term, 0.0) + weight
+        effect = votes.effect({a.source_id for a in mine if a.source_id is not None}, terms)
         matched = [
             p.text
             for p in phrases
@@ -78,6 +94,10 @@ async def explain_digest(
                 is_update=item.is_update,
                 topics=matched,
                 sources=sources,
+                vote_factor=effect.factor,
+                voted=[
+                    (signal.value, signal.headline) for signal, _ in effect.causes[:SHOWN_VOTES]
+                ],
             )
         )
     return reasons
