@@ -127,6 +127,7 @@ class CommandRouter:
             admin_keys=deps.admin_keys,
             timezone=deps.default_timezone,
             now=datetime.now(UTC),
+            addressed=self._addressed(message),
         )
         channel = admission.channel
         if admission.admitted:
@@ -137,6 +138,16 @@ class CommandRouter:
             if channel.access == "pending":
                 await ask_admins(deps.uow_factory, deps.adapters, deps.admin_keys, channel, message)
         return None
+
+    def _addressed(self, message: IncomingMessage) -> bool:
+        """Whether the message speaks to the bot: a command, a private chat, a mention, a
+        reply to it. Chatter in a group it was added to does not earn the notice."""
+        return bool(
+            message.is_private
+            or message.reply_to_message_id
+            or message.extra.get("mentioned") == "true"
+            or parse_command(message.text, list(self.commands)) is not None
+        )
 
     async def _is_admin(self, message: IncomingMessage) -> bool:
         key = f"{message.platform}:{message.user_id}"

@@ -51,10 +51,14 @@ async def admit(
     admin_keys: Collection[str],
     timezone: str,
     now: datetime,
+    addressed: bool = True,
 ) -> Admission:
     """The channel of the message's chat, created with the policy's access the first time,
     its access brought up to date with the policy (an admin's private chat, a chat listed
-    since, a pending chat under a mode that now lets it in), in one transaction."""
+    since, a pending chat under a mode that now lets it in), in one transaction.
+
+    Only a message `addressed` to the bot can be the first refusal: group chatter the bot
+    overhears does not make it speak up."""
     platform, address = message.platform, message.chat_id
     async with uow_factory() as uow:
         admin_dm = message.is_private and await _is_listed_admin(uow, admin_keys, message)
@@ -74,7 +78,7 @@ async def admit(
                 before, channel.access = channel.access, decision.access
                 await _audit(uow, channel, "policy", f"was {before}, {decision.reason}")
         first = False
-        if channel.access != "allowed":
+        if channel.access != "allowed" and addressed:
             assert channel.id is not None
             first = await uow.channels.mark_access_noticed(channel.id, now)
         await uow.commit()

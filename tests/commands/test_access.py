@@ -120,6 +120,8 @@ async def test_under_approval_an_unknown_group_gets_one_notice_and_costs_no_llm_
 ) -> None:
     await store(uow_factory, [DEEPSEEK])
     async with telegram_bot(uow_factory, AccessPolicy()) as bot:
+        await bot.send(GROUP, "DeepSeek released a model, did you see?")
+        assert not bot.texts(GROUP) and not bot.texts(ADMIN), "chatter earns no notice"
         for text in (QUESTION, "/sources", "/digest", "/subscribe en", "/start", "/help"):
             await bot.send(GROUP, text)
 
