@@ -14,7 +14,7 @@ from rich.table import Table
 from bot.cli.common import echo, fail, now, opened_app, out_console, run
 from bot.domain.channels import ChatAccess
 from bot.errors import DigestbotError
-from bot.services.access import Decision, decide
+from bot.services.access_decisions import Decision, decide
 
 app = typer.Typer(help="List chats and approve or deny their use of the bot.", no_args_is_help=True)
 

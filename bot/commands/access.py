@@ -8,13 +8,13 @@ administrators rule their group, not which other chats the bot serves.
 from __future__ import annotations
 
 from bot.commands.spec import CommandContext, Say, UsageError
-from bot.services.access import (
+from bot.services.access import is_bot_admin
+from bot.services.access_decisions import (
     CHAT_EXAMPLE,
     AccessRefused,
     ChatNotFound,
     Decision,
     decide,
-    is_bot_admin,
 )
 
 
