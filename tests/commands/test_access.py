@@ -8,6 +8,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
+import pytest
+
 from bot.adapters.pacing import Pacer, PacingPolicy, Rate
 from bot.adapters.platform_admins import TelegramChatAdmins
 from bot.adapters.slack import SlackAdapter
@@ -76,7 +78,11 @@ class Bot:
 
 
 @asynccontextmanager
-async def telegram_bot(uow_factory: UnitOfWorkFactory, policy: AccessPolicy) -> AsyncIterator[Bot]:
+async def telegram_bot(
+    uow_factory: UnitOfWorkFactory,
+    policy: AccessPolicy,
+    admins: frozenset[str] = frozenset({f"telegram:{ADMIN}"}),
+) -> AsyncIterator[Bot]:
     limits = TelegramLimits(overall=FAST, per_chat=FAST, per_group=FAST)
     async with (
         FakeTelegramServer(TOKEN, limits=limits) as fake,
@@ -92,7 +98,7 @@ async def telegram_bot(uow_factory: UnitOfWorkFactory, policy: AccessPolicy) -> 
             reader=reader,
             maker=DigestMaker(summarizer, summarizer, OfflineDigestComposer()),
             adapters={"telegram": telegram},
-            admin_keys=frozenset({f"telegram:{ADMIN}"}),
+            admin_keys=admins,
             platform_admins={"telegram": TelegramChatAdmins(telegram.bot)},
             answerer=answerer,
             access=policy,
@@ -144,6 +150,16 @@ async def test_under_approval_an_unknown_group_gets_one_notice_and_costs_no_llm_
         assert await uow.deliveries.list() == []
     assert channel.access == "pending"
     assert await _audit(uow_factory) == [("policy", "access pending")]
+
+
+async def test_with_no_admin_to_ask_the_operator_is_told_what_to_run(
+    uow_factory: UnitOfWorkFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with telegram_bot(uow_factory, AccessPolicy(), admins=frozenset()) as bot:
+        await bot.send(GROUP, "/start")
+        assert len(bot.texts(GROUP)) == 1
+    assert "chat telegram:-5001 waits for an admin but no admin could be told" in caplog.text
+    assert "`digestbot chats list` and `digestbot chats approve|deny telegram:-5001`" in caplog.text
 
 
 async def test_an_admin_approves_by_button_and_the_chat_is_told_and_can_ask(
@@ -218,6 +234,25 @@ async def test_a_bad_or_unknown_chat_gets_a_reason_and_an_example(
     for reply in (unknown, missing):
         assert "Example: /approve telegram:-1001234" in reply
     assert "Example: /deny telegram:-1001234" in malformed
+
+
+async def test_a_waiting_chat_the_operator_lists_later_is_let_in_and_that_is_audited(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    async with telegram_bot(uow_factory, AccessPolicy()) as bot:
+        await bot.send(GROUP, "/start")
+    listed = AccessPolicy(allowed_chats=frozenset({f"telegram:{GROUP}"}))
+    async with telegram_bot(uow_factory, listed) as bot:
+        # This fake numbers its updates from 1 again: the bot drops that one as a replay.
+        await bot.send(GROUP, "/start")
+        await bot.send(GROUP, "/help")
+        assert "Commands you can use" in bot.texts(GROUP)[0]
+    async with uow_factory() as uow:
+        [entry] = [e for e in await uow.audit.recent() if e.action == "access allowed"]
+    assert (entry.actor, entry.detail) == (
+        "policy",
+        "telegram:-5001: was pending, listed in DIGESTBOT_ALLOWED_CHATS",
+    )
 
 
 async def test_closed_tells_an_unlisted_chat_once_asks_no_admin_and_serves_the_listed(
