@@ -215,6 +215,7 @@ def build_router(app: App) -> CommandRouter:
         user_limiter=RateLimiter(app.settings.user_requests_per_minute, 60.0),
         source_add_limiter=RateLimiter(app.settings.source_adds_per_hour, 3600.0),
         max_sources_per_chat=app.settings.max_sources_per_chat,
+        access=app.settings.access_policy,
     )
     return CommandRouter(deps, all_commands())
 

@@ -27,6 +27,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from bot.domain.access import AccessMode, AccessPolicy, parse_chat_keys
 from bot.errors import ConfigError
 
 DEFAULT_DATABASE_URL = "sqlite:///./data/digestbot.db"
@@ -82,6 +83,11 @@ class Settings(BaseSettings):
         "https://slack.com/api/", validation_alias=AliasChoices("SLACK_API_BASE_URL")
     )
     admins: str = Field("", validation_alias=AliasChoices("DIGESTBOT_ADMINS"))
+    access: AccessMode = Field("approval", validation_alias=AliasChoices("DIGESTBOT_ACCESS"))
+    allowed_chats: str = Field("", validation_alias=AliasChoices("DIGESTBOT_ALLOWED_CHATS"))
+    slack_workspace_allowed: bool = Field(
+        True, validation_alias=AliasChoices("DIGESTBOT_SLACK_WORKSPACE_ALLOWED")
+    )
     timezone: str = Field("Asia/Kolkata", validation_alias=AliasChoices("DIGESTBOT_TIMEZONE"))
     allow_private_urls: bool = Field(
         False, validation_alias=AliasChoices("DIGESTBOT_ALLOW_PRIVATE_URLS")
@@ -228,6 +234,21 @@ class Settings(BaseSettings):
                     f"bad admin {key!r}; write platform:user, e.g. telegram:12345,slack:U0123ABC"
                 )
         return value
+
+    @field_validator("allowed_chats")
+    @classmethod
+    def _chat_keys(cls, value: str) -> str:
+        parse_chat_keys(value)
+        return value
+
+    @property
+    def access_policy(self) -> AccessPolicy:
+        """Who may use the bot: DIGESTBOT_ACCESS, DIGESTBOT_ALLOWED_CHATS and the Slack rule."""
+        return AccessPolicy(
+            mode=self.access,
+            allowed_chats=parse_chat_keys(self.allowed_chats),
+            slack_workspace_allowed=self.slack_workspace_allowed,
+        )
 
     @property
     def admin_keys(self) -> frozenset[str]:

@@ -6,6 +6,7 @@ import asyncio
 
 import typer
 
+from bot.cli import chats as chats_cmd
 from bot.cli import demo as demo_cmd
 from bot.cli import pipeline, service
 from bot.cli import sources as sources_cmd
@@ -20,6 +21,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(sources_cmd.app, name="source")
+app.add_typer(chats_cmd.app, name="chats")
 app.command("ingest")(pipeline.ingest)
 app.command("extract")(pipeline.extract)
 app.command("summarize")(pipeline.summarize)

@@ -131,6 +131,11 @@ async def target_channel(app: App, value: str, langs: Sequence[Lang] = ()) -> Ch
             platform, address, timezone=app.settings.timezone
         )
         await uow.commit()
+    if channel.access != "allowed":
+        raise DigestbotError(
+            f"{channel.key} is {channel.access}, not allowed to use the bot: "
+            f"`digestbot chats approve {channel.key}` first"
+        )
     return channel
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from bot.adapters.base import ChatAdapter
+from bot.domain.access import AccessPolicy
 from bot.domain.messages import IncomingMessage
 from bot.domain.repositories import UnitOfWorkFactory
 from bot.services.publish import DigestMaker
@@ -59,3 +60,5 @@ class CommandDeps:
     source_add_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(10, 3600.0))
     max_sources_per_chat: int = 50
     max_message_chars: int = 2000
+    #: Who may use the bot; the safe default (approval) unless the operator chose otherwise.
+    access: AccessPolicy = field(default_factory=AccessPolicy)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.commands import admin, channel_sources, subscriber, topics, votes, why
+from bot.commands import access, admin, channel_sources, subscriber, topics, votes, why
 from bot.commands.spec import CommandContext, CommandSpec, Handler, Say
 from bot.domain.languages import Lang
 from bot.domain.votes import VOTE_COMMAND
@@ -216,6 +216,24 @@ ADMIN = [
         admin_only=True,
     ),
     _spec("stats", "stats", "आँकड़े", "statistics", "stats", admin.stats, admin_only=True),
+    _spec(
+        "approve",
+        "approve <chat>",
+        "प्रतीक्षा वाले चैट को बॉट इस्तेमाल करने दें",
+        "let a waiting chat use the bot",
+        "approve telegram:-1001234",
+        access.approve,
+        admin_only=True,
+    ),
+    _spec(
+        "deny",
+        "deny <chat>",
+        "चैट को मना करें (उसे कुछ नहीं भेजा जाएगा)",
+        "refuse a chat (nothing more is sent to it)",
+        "deny telegram:-1001234",
+        access.deny,
+        admin_only=True,
+    ),
 ]
 
 

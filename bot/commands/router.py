@@ -17,6 +17,7 @@ from bot.commands.spec import CommandContext, CommandSpec, Say, UsageError
 from bot.domain.channels import AuditEntry, Channel
 from bot.domain.messages import Button, IncomingMessage
 from bot.errors import DeliveryError, DigestbotError
+from bot.services.access import admit, ask_admins, refusal_notice
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,8 @@ class CommandRouter:
         if message.event_id is not None and not await self._first_time(message.event_id):
             return
         channel = await self._channel(message)
+        if channel is None:
+            return
         reply = await self.dispatch(message, channel)
         text = reply.render(channel.language) if reply is not None else ""
         if text.strip():
@@ -120,13 +123,39 @@ class CommandRouter:
             await uow.commit()
         return first
 
-    async def _channel(self, message: IncomingMessage) -> Channel:
-        async with self.deps.uow_factory() as uow:
-            channel = await uow.channels.get_or_create(
-                message.platform, message.chat_id, timezone=self.deps.default_timezone
-            )
-            await uow.commit()
-        return channel
+    async def _channel(self, message: IncomingMessage) -> Channel | None:
+        """The chat's channel, or None when the chat may not use the bot: then nothing runs,
+        nothing stored is read out, no LLM is called; the chat is told once, and under
+        approval the admins are asked once."""
+        deps = self.deps
+        admission = await admit(
+            deps.uow_factory,
+            deps.access,
+            message,
+            admin_keys=deps.admin_keys,
+            timezone=deps.default_timezone,
+            now=datetime.now(UTC),
+            addressed=self._addressed(message),
+        )
+        channel = admission.channel
+        if admission.admitted:
+            return channel
+        if admission.first_refusal:
+            hi, en = refusal_notice(channel)
+            await self._reply(message, channel, Say(hi=hi, en=en).render(channel.language), [])
+            if channel.access == "pending":
+                await ask_admins(deps.uow_factory, deps.adapters, deps.admin_keys, channel, message)
+        return None
+
+    def _addressed(self, message: IncomingMessage) -> bool:
+        """Whether the message speaks to the bot: a command, a private chat, a mention, a
+        reply to it. Chatter in a group it was added to does not earn the notice."""
+        return bool(
+            message.is_private
+            or message.reply_to_message_id
+            or message.extra.get("mentioned") == "true"
+            or parse_command(message.text, list(self.commands)) is not None
+        )
 
     async def _is_admin(self, message: IncomingMessage) -> bool:
         key = f"{message.platform}:{message.user_id}"

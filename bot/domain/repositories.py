@@ -17,6 +17,7 @@ from bot.domain.channels import (
     DELIVERY_LEASE,
     AuditEntry,
     Channel,
+    ChatAccess,
     ConversationTurn,
     Delivery,
     Subscription,
@@ -203,16 +204,38 @@ class ChannelRepository(Protocol):
     """Channels and their subscriptions."""
 
     async def get_or_create(
-        self, platform: str, address: str, *, title: str = "", timezone: str | None = None
+        self,
+        platform: str,
+        address: str,
+        *,
+        title: str = "",
+        timezone: str | None = None,
+        access: ChatAccess = "allowed",
     ) -> Channel:
         """The channel at `platform:address`, created with defaults the first time.
 
         `timezone` is a new channel's zone (the operator's setting, so new chats follow it);
-        an existing channel keeps the zone it has.
+        an existing channel keeps the zone it has. `access` is a new channel's access: the
+        default `allowed` is for channels the operator names; a chat first seen through a
+        message gets what the access policy decides.
         """
 
     async def get(self, channel_id: int) -> Channel | None:
         """The channel with this id, or None."""
+
+    async def find(self, platform: str, address: str) -> Channel | None:
+        """The channel at `platform:address`, or None; unlike `get_or_create`, creates none."""
+
+    async def chats(self, *, access: ChatAccess | None = None) -> list[Channel]:
+        """Telegram and Slack channels, all or those with this access, by id."""
+
+    async def set_access(self, channel_id: int, access: ChatAccess) -> bool:
+        """Record whether the chat may use the bot (not written by `update`, so a command
+        saving its channel cannot undo an admin's decision); False for an unknown id."""
+
+    async def mark_access_noticed(self, channel_id: int, now: datetime) -> bool:
+        """Stamp that the chat was told about its access; True only the first time, so
+        concurrent messages from a waiting chat send one notice between them."""
 
     async def update(self, channel: Channel) -> None:
         """Persist a changed channel (language, time zone, style note, active state, address)."""
@@ -231,7 +254,7 @@ class ChannelRepository(Protocol):
         """
 
     async def active_subscriptions(self) -> list[tuple[Subscription, Channel]]:
-        """Active subscriptions of active channels, with their channel."""
+        """Active subscriptions of active channels whose access is `allowed`, with the channel."""
 
 
 class DeliveryRepository(Protocol):

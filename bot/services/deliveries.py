@@ -221,6 +221,12 @@ class _Sender:
         if channel is None or digest is None:
             await self._fail(delivery, channel, "its channel or digest no longer exists", None)
             return
+        if channel.access != "allowed":
+            # An admin denied the chat after this was queued: it is sent nothing more, and
+            # that is a decision, not a failure to tell the admins about.
+            reason = f"the chat's access is {channel.access}"
+            await self._fail(delivery, channel, reason, None, tell_admins=False)
+            return
         adapter = self.adapters.get(channel.platform)
         if adapter is None:
             error = DeliveryError(
@@ -292,6 +298,8 @@ class _Sender:
         channel: Channel | None,
         reason: str,
         retry_at: datetime | None,
+        *,
+        tell_admins: bool = True,
     ) -> None:
         assert delivery.id is not None
         async with self.uow_factory() as uow:
@@ -307,7 +315,8 @@ class _Sender:
         if retry_at is None:
             self.report.failed += 1
             self.report.errors.append(f"delivery {delivery.id}: {reason}")
-            self.failures.append(_Failure(delivery, channel, reason))
+            if tell_admins:
+                self.failures.append(_Failure(delivery, channel, reason))
             log.error(
                 "delivery %s to channel %s failed: %s", delivery.id, delivery.channel_id, reason
             )

@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.channels import Channel, Subscription
+from bot.domain.access import CHAT_PLATFORMS
+from bot.domain.channels import Channel, ChatAccess, Subscription
 from storage.models import ChannelRow, SubscriptionRow
 from storage.repositories._dialect import insert_for
 from storage.types import utcnow
@@ -22,14 +23,21 @@ class SqlChannelRepository:
         self._session = session
 
     async def get_or_create(
-        self, platform: str, address: str, *, title: str = "", timezone: str | None = None
+        self,
+        platform: str,
+        address: str,
+        *,
+        title: str = "",
+        timezone: str | None = None,
+        access: ChatAccess = "allowed",
     ) -> Channel:
         """The channel at `platform:address`, created with defaults the first time.
 
         A new channel's time zone is `timezone` (the operator's `DIGESTBOT_TIMEZONE`, which
-        its schedules then follow), else the domain's default; an existing one keeps its own.
-        The insert yields to a concurrent one on the unique key instead of failing, so two
-        messages from a new chat arriving at once still make one channel.
+        its schedules then follow), else the domain's default; an existing one keeps its own,
+        and its access too (`access` is a new channel's). The insert yields to a concurrent
+        one on the unique key instead of failing, so two messages from a new chat arriving at
+        once still make one channel.
         """
         await self._session.execute(
             insert_for(self._session, ChannelRow)
@@ -42,6 +50,7 @@ class SqlChannelRepository:
                 style_note="",
                 active=True,
                 created_at=utcnow(),
+                access=access,
             )
             .on_conflict_do_nothing(index_elements=[ChannelRow.platform, ChannelRow.address])
         )
@@ -57,6 +66,40 @@ class SqlChannelRepository:
         """The channel with this id, or None."""
         row = await self._session.get(ChannelRow, channel_id)
         return _to_channel(row) if row else None
+
+    async def find(self, platform: str, address: str) -> Channel | None:
+        """The channel at `platform:address`, or None (nothing is created)."""
+        row = await self._session.scalar(
+            select(ChannelRow)
+            .where(ChannelRow.platform == platform, ChannelRow.address == address)
+            .execution_options(populate_existing=True)
+        )
+        return _to_channel(row) if row else None
+
+    async def chats(self, *, access: ChatAccess | None = None) -> list[Channel]:
+        """Telegram and Slack channels (with this access, when given), by id."""
+        query = select(ChannelRow).where(ChannelRow.platform.in_(CHAT_PLATFORMS))
+        if access is not None:
+            query = query.where(ChannelRow.access == access)
+        rows = await self._session.scalars(query.order_by(ChannelRow.id))
+        return [_to_channel(row) for row in rows]
+
+    async def set_access(self, channel_id: int, access: ChatAccess) -> bool:
+        """Record whether the chat may use the bot; False when there is no such channel."""
+        result = await self._session.execute(
+            update(ChannelRow).where(ChannelRow.id == channel_id).values(access=access)
+        )
+        return bool(getattr(result, "rowcount", 0) == 1)
+
+    async def mark_access_noticed(self, channel_id: int, now: datetime) -> bool:
+        """Stamp the access notice; True only for the first caller (compare-and-set), so two
+        messages arriving at once from a waiting chat send it one notice."""
+        result = await self._session.execute(
+            update(ChannelRow)
+            .where(ChannelRow.id == channel_id, ChannelRow.access_noticed_at.is_(None))
+            .values(access_noticed_at=now)
+        )
+        return bool(getattr(result, "rowcount", 0) == 1)
 
     async def update(self, channel: Channel) -> None:
         """Persist a changed channel; ValueError if it is unknown or its new address is taken."""
@@ -122,11 +165,15 @@ class SqlChannelRepository:
         return bool(getattr(result, "rowcount", 0) == 1)
 
     async def active_subscriptions(self) -> list[tuple[Subscription, Channel]]:
-        """Active subscriptions of active channels, with their channel, by channel id."""
+        """Active subscriptions of active, allowed channels, with their channel, by channel id."""
         result = await self._session.execute(
             select(SubscriptionRow, ChannelRow)
             .join(ChannelRow, ChannelRow.id == SubscriptionRow.channel_id)
-            .where(SubscriptionRow.active.is_(True), ChannelRow.active.is_(True))
+            .where(
+                SubscriptionRow.active.is_(True),
+                ChannelRow.active.is_(True),
+                ChannelRow.access == "allowed",
+            )
             .order_by(ChannelRow.id)
         )
         return [(_to_subscription(sub), _to_channel(chan)) for sub, chan in result.all()]

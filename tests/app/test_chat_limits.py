@@ -20,6 +20,7 @@ async def test_questions_per_user_follow_the_setting(
     migrated_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("DIGESTBOT_USER_REQUESTS_PER_MINUTE", "2")
+    monkeypatch.setenv("DIGESTBOT_ACCESS", "open")
     settings = load_settings(database_url=migrated_url, output_dir=tmp_path)
     async with FakeTelegramServer(TOKEN) as fake:
         pacer = Pacer(TELEGRAM_PACING)

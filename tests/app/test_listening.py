@@ -96,6 +96,8 @@ async def running(tmp_path: Path) -> AsyncIterator[Running]:
             "SLACK_BOT_TOKEN": SLACK_TOKEN,
             "SLACK_APP_TOKEN": recorded.APP_TOKEN,
             "SLACK_API_BASE_URL": slack.base_url,
+            # These tests are about hearing chat; tests/app/test_access_service.py gates it.
+            "DIGESTBOT_ACCESS": "open",
         }
         process, port, log = await _start_service(env, tmp_path)
         try:
@@ -188,6 +190,7 @@ async def test_webhook_mode_registers_the_url_and_refuses_a_forged_update(tmp_pa
             "TELEGRAM_API_BASE_URL": telegram.base_url,
             "TELEGRAM_WEBHOOK_URL": "https://bot.example.org/hooks/telegram",
             "TELEGRAM_WEBHOOK_SECRET": secret,
+            "DIGESTBOT_ACCESS": "open",
         }
         process, port, log = await _start_service(env, tmp_path)
         try:

@@ -18,6 +18,7 @@ from bot.commands.deps import CommandDeps
 from bot.commands.registry import all_commands
 from bot.commands.router import CommandRouter
 from bot.digest.compose import OfflineDigestComposer
+from bot.domain.access import OPEN_ACCESS
 from bot.domain.messages import IncomingMessage
 from bot.domain.repositories import UnitOfWorkFactory
 from bot.services.publish import DigestMaker
@@ -91,6 +92,8 @@ async def chat(uow_factory: UnitOfWorkFactory) -> AsyncIterator[Chat]:
             adapters={"telegram": telegram},
             admin_keys=frozenset({f"telegram:{ADMIN}"}),
             default_timezone="Asia/Kolkata",
+            # These transcripts test the commands, not access (tests/commands/test_access.py).
+            access=OPEN_ACCESS,
         )
         yield Chat(CommandRouter(deps, all_commands()), fake)
         await telegram.aclose()

@@ -14,6 +14,7 @@ from bot.commands.deps import CommandDeps
 from bot.commands.registry import all_commands
 from bot.commands.router import CommandRouter
 from bot.digest.compose import OfflineDigestComposer
+from bot.domain.access import OPEN_ACCESS
 from bot.domain.repositories import UnitOfWorkFactory
 from bot.services.publish import DigestMaker
 from bot.sources.reader import WebSourceReader
@@ -40,6 +41,7 @@ async def polled(uow_factory: UnitOfWorkFactory) -> AsyncIterator[FakeTelegramSe
             reader=reader,
             maker=DigestMaker(summarizer, summarizer, OfflineDigestComposer()),
             adapters={"telegram": telegram},
+            access=OPEN_ACCESS,
         )
         updates = TelegramUpdates(telegram.bot, CommandRouter(deps, all_commands()), poll_timeout=1)
         stop = asyncio.Event()

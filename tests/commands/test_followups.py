@@ -19,6 +19,7 @@ from bot.commands.deps import CommandDeps
 from bot.commands.registry import all_commands
 from bot.commands.router import CommandRouter
 from bot.digest.compose import OfflineDigestComposer
+from bot.domain.access import OPEN_ACCESS
 from bot.domain.repositories import UnitOfWorkFactory
 from bot.llm.prompts import PromptStore
 from bot.services.publish import DigestMaker
@@ -77,6 +78,7 @@ async def group(uow_factory: UnitOfWorkFactory) -> AsyncIterator[Group]:
             maker=DigestMaker(summarizer, summarizer, OfflineDigestComposer()),
             adapters={"telegram": telegram},
             answerer=answerer,
+            access=OPEN_ACCESS,
         )
         updates = TelegramUpdates(telegram.bot, CommandRouter(deps, all_commands()), poll_timeout=1)
         stop = asyncio.Event()

@@ -1,0 +1,350 @@
+"""Who may use the bot, as transcripts: fake Telegram by long polling, fake Slack over Socket
+Mode, the answerer on the fake OpenAI server, admins pressing the buttons they were sent."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+import pytest
+
+from bot.adapters.pacing import Pacer, PacingPolicy, Rate
+from bot.adapters.platform_admins import TelegramChatAdmins
+from bot.adapters.slack import SlackAdapter
+from bot.adapters.slack_events import SlackSocketMode
+from bot.adapters.telegram import TelegramAdapter
+from bot.adapters.telegram_updates import TelegramUpdates
+from bot.commands.deps import CommandDeps
+from bot.commands.registry import all_commands
+from bot.commands.router import CommandRouter
+from bot.digest.compose import OfflineDigestComposer
+from bot.domain.access import AccessPolicy
+from bot.domain.repositories import UnitOfWorkFactory
+from bot.llm.prompts import PromptStore
+from bot.services.publish import DigestMaker
+from bot.sources.reader import WebSourceReader
+from bot.summarize.offline import ExtractiveSummarizer
+from tests.adapters import slack_recorded as recorded
+from tests.answers.conftest import answerer_for
+from tests.answers.library import DEEPSEEK, store
+from tests.commands.slack_workspace import CHANNEL, MEMBER, SLACK_ADMIN, SLACK_TOKEN, Workspace
+from tests.fakes.openai_server import FakeOpenAIServer
+from tests.fakes.slack_server import FakeSlackServer, SlackLimits
+from tests.fakes.telegram_server import FakeTelegramServer, SentMessage, TelegramLimits
+
+TOKEN = "7012345678:AAF-access_tests_token_for_the_fake_only"
+FAST = Rate(200, 1.0)
+ADMIN, MEMBER_ID, GROUP_ADMIN = 4242, 1001, 2002
+GROUP, OTHER, LISTED = -5001, -5002, -5003
+QUESTION = "/ask Which model did DeepSeek release?"
+
+
+@dataclass
+class Bot:
+    """The bot on fake Telegram: `send` and `press` return once the bot handled the update."""
+
+    telegram: FakeTelegramServer
+    llm: FakeOpenAIServer
+    updates: TelegramUpdates
+    pushed: int = 0
+
+    async def send(
+        self, chat: int, text: str, *, user: int = MEMBER_ID, chat_type: str = "supergroup"
+    ) -> None:
+        self.telegram.push_message(chat, text, user_id=user, chat_type=chat_type)
+        await self._handled()
+
+    async def press(self, message: SentMessage, data: str, *, user: int = ADMIN) -> None:
+        self.telegram.press_button(message, data, user_id=user)
+        await self._handled()
+
+    async def admin_says(self, text: str) -> str:
+        before = len(self.telegram.messages_to(ADMIN))
+        await self.send(ADMIN, text, user=ADMIN, chat_type="private")
+        return "\n".join(m.plain for m in self.telegram.messages_to(ADMIN)[before:])
+
+    def texts(self, chat: int) -> list[str]:
+        return [m.plain for m in self.telegram.messages_to(chat)]
+
+    async def _handled(self) -> None:
+        self.pushed += 1
+        dispatch = self.updates.dispatch
+        async with asyncio.timeout(10):
+            while dispatch.handled + dispatch.crashed < self.pushed:
+                await asyncio.sleep(0.02)
+        assert dispatch.crashed == 0
+
+
+@asynccontextmanager
+async def telegram_bot(
+    uow_factory: UnitOfWorkFactory,
+    policy: AccessPolicy,
+    admins: frozenset[str] = frozenset({f"telegram:{ADMIN}"}),
+) -> AsyncIterator[Bot]:
+    limits = TelegramLimits(overall=FAST, per_chat=FAST, per_group=FAST)
+    async with (
+        FakeTelegramServer(TOKEN, limits=limits) as fake,
+        FakeOpenAIServer() as llm,
+    ):
+        pacer = Pacer(PacingPolicy(per_chat=FAST, overall=FAST, per_group=FAST))
+        telegram = TelegramAdapter(TOKEN, base_url=fake.base_url, pacer=pacer)
+        answerer, client = answerer_for(llm, uow_factory, PromptStore.load())
+        reader = WebSourceReader()
+        summarizer = ExtractiveSummarizer()
+        deps = CommandDeps(
+            uow_factory=uow_factory,
+            reader=reader,
+            maker=DigestMaker(summarizer, summarizer, OfflineDigestComposer()),
+            adapters={"telegram": telegram},
+            admin_keys=admins,
+            platform_admins={"telegram": TelegramChatAdmins(telegram.bot)},
+            answerer=answerer,
+            access=policy,
+        )
+        updates = TelegramUpdates(telegram.bot, CommandRouter(deps, all_commands()), poll_timeout=1)
+        stop = asyncio.Event()
+        polling = asyncio.create_task(updates.run_polling(stop))
+        try:
+            yield Bot(fake, llm, updates)
+        finally:
+            stop.set()
+            await asyncio.wait_for(polling, 5)
+            await client.aclose()
+            await reader.aclose()
+            await telegram.aclose()
+
+
+async def _audit(uow_factory: UnitOfWorkFactory) -> list[tuple[str, str]]:
+    async with uow_factory() as uow:
+        return sorted((e.actor, e.action) for e in await uow.audit.recent())
+
+
+async def test_under_approval_an_unknown_group_gets_one_notice_and_costs_no_llm_call(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    await store(uow_factory, [DEEPSEEK])
+    async with telegram_bot(uow_factory, AccessPolicy()) as bot:
+        await bot.send(GROUP, "DeepSeek released a model, did you see?")
+        assert not bot.texts(GROUP) and not bot.texts(ADMIN), "chatter earns no notice"
+        for text in (QUESTION, "/sources", "/digest", "/subscribe en", "/start", "/help"):
+            await bot.send(GROUP, text)
+
+        [notice] = bot.texts(GROUP)
+        assert "waiting for an admin to approve it" in notice and "telegram:-5001" in notice
+        assert "प्रतीक्षा" in notice
+        assert bot.llm.calls == 0
+        [request] = bot.telegram.messages_to(ADMIN)
+        assert "A new chat asks to use the bot: telegram:-5001" in request.plain
+        assert QUESTION in request.plain
+        assert [data for row in request.buttons for _, data in row] == [
+            "/approve telegram:-5001",
+            "/deny telegram:-5001",
+        ]
+    async with uow_factory() as uow:
+        channel = await uow.channels.find("telegram", str(GROUP))
+        assert channel is not None and channel.id is not None
+        assert await uow.channels.get_subscription(channel.id) is None
+        assert await uow.conversations.recent(channel.id, None) == []
+        assert await uow.deliveries.list() == []
+    assert channel.access == "pending"
+    assert await _audit(uow_factory) == [("policy", "access pending")]
+
+
+async def test_with_no_admin_to_ask_the_operator_is_told_what_to_run(
+    uow_factory: UnitOfWorkFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with telegram_bot(uow_factory, AccessPolicy(), admins=frozenset()) as bot:
+        await bot.send(GROUP, "/start")
+        assert len(bot.texts(GROUP)) == 1
+    assert "chat telegram:-5001 waits for an admin but no admin could be told" in caplog.text
+    assert "`digestbot chats list` and `digestbot chats approve|deny telegram:-5001`" in caplog.text
+
+
+async def test_an_admin_approves_by_button_and_the_chat_is_told_and_can_ask(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    await store(uow_factory, [DEEPSEEK])
+    async with telegram_bot(uow_factory, AccessPolicy()) as bot:
+        await bot.send(GROUP, "/start")
+        [request] = bot.telegram.messages_to(ADMIN)
+
+        await bot.press(request, "/approve telegram:-5001")
+
+        assert "telegram:-5001 may use the bot now." in bot.texts(ADMIN)[-1]
+        welcome = bot.texts(GROUP)[-1]
+        assert "This chat may use the bot now. To begin: /start" in welcome
+        await bot.send(GROUP, QUESTION)
+        assert "[1]" in bot.texts(GROUP)[-1] and bot.llm.calls >= 1
+    assert await _audit(uow_factory) == [
+        ("policy", "access pending"),
+        (f"telegram:{ADMIN}", "access allowed"),
+        (f"telegram:{ADMIN}", "approve"),
+    ]
+
+
+async def test_an_admin_denies_by_button_and_the_chat_hears_nothing_more(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    async with telegram_bot(uow_factory, AccessPolicy()) as bot:
+        await bot.send(OTHER, "/start")
+        [request] = bot.telegram.messages_to(ADMIN)
+
+        await bot.press(request, "/deny telegram:-5002")
+        for text in ("/start", "/help", QUESTION):
+            await bot.send(OTHER, text)
+
+        assert "telegram:-5002 is denied; nothing more is sent to it." in bot.texts(ADMIN)[-1]
+        assert len(bot.texts(OTHER)) == 1, "only the first notice, nothing after the denial"
+        assert bot.llm.calls == 0
+    assert (f"telegram:{ADMIN}", "access denied") in await _audit(uow_factory)
+
+
+async def test_approval_by_a_member_or_a_groups_own_admin_is_refused(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    listed = AccessPolicy(allowed_chats=frozenset({f"telegram:{LISTED}"}))
+    async with telegram_bot(uow_factory, listed) as bot:
+        await bot.send(GROUP, "/start")
+        bot.telegram.set_member_status(LISTED, GROUP_ADMIN, "administrator")
+
+        await bot.send(LISTED, "/approve telegram:-5001")
+        await bot.send(LISTED, "/approve telegram:-5001", user=GROUP_ADMIN)
+
+        member, group_admin = bot.texts(LISTED)
+        assert "Only admins can use /approve" in member
+        assert "Only the bot's admins (DIGESTBOT_ADMINS or /admins add) decide" in group_admin
+    async with uow_factory() as uow:
+        waiting = await uow.channels.find("telegram", str(GROUP))
+    assert waiting is not None and waiting.access == "pending"
+
+
+async def test_a_bad_or_unknown_chat_gets_a_reason_and_an_example(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    async with telegram_bot(uow_factory, AccessPolicy()) as bot:
+        unknown = await bot.admin_says("/approve telegram:-999")
+        malformed = await bot.admin_says("/deny hello")
+        missing = await bot.admin_says("/approve")
+
+    assert "No chat 'telegram:-999' has written to the bot" in unknown
+    assert "'hello' is not a chat: give its number or platform:id." in malformed
+    assert "Which chat?" in missing
+    for reply in (unknown, missing):
+        assert "Example: /approve telegram:-1001234" in reply
+    assert "Example: /deny telegram:-1001234" in malformed
+
+
+async def test_a_waiting_chat_the_operator_lists_later_is_let_in_and_that_is_audited(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    async with telegram_bot(uow_factory, AccessPolicy()) as bot:
+        await bot.send(GROUP, "/start")
+    listed = AccessPolicy(allowed_chats=frozenset({f"telegram:{GROUP}"}))
+    async with telegram_bot(uow_factory, listed) as bot:
+        # This fake numbers its updates from 1 again: the bot drops that one as a replay.
+        await bot.send(GROUP, "/start")
+        await bot.send(GROUP, "/help")
+        assert "Commands you can use" in bot.texts(GROUP)[0]
+    async with uow_factory() as uow:
+        [entry] = [e for e in await uow.audit.recent() if e.action == "access allowed"]
+    assert (entry.actor, entry.detail) == (
+        "policy",
+        "telegram:-5001: was pending, listed in DIGESTBOT_ALLOWED_CHATS",
+    )
+
+
+async def test_closed_tells_an_unlisted_chat_once_asks_no_admin_and_serves_the_listed(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    closed = AccessPolicy(mode="closed", allowed_chats=frozenset({f"telegram:{LISTED}"}))
+    async with telegram_bot(uow_factory, closed) as bot:
+        await bot.send(GROUP, "/start")
+        await bot.send(GROUP, QUESTION)
+        await bot.send(LISTED, "/help")
+        admin_help = await bot.admin_says("/help")
+
+        [notice] = bot.texts(GROUP)
+        assert "only serves the chats its operator allowed" in notice
+        assert "Commands you can use" in bot.texts(LISTED)[0]
+        assert "Commands you can use" in admin_help and "/approve" in admin_help
+        assert not any("asks to use the bot" in t for t in bot.texts(ADMIN))
+        assert bot.llm.calls == 0
+    assert await _audit(uow_factory) == [("policy", "access denied")]
+
+
+@asynccontextmanager
+async def slack_workspace(
+    uow_factory: UnitOfWorkFactory, policy: AccessPolicy
+) -> AsyncIterator[Workspace]:
+    async with FakeSlackServer(
+        SLACK_TOKEN, app_token=recorded.APP_TOKEN, limits=SlackLimits(per_channel=None)
+    ) as fake:
+        fake.add_user(MEMBER, "asha")
+        fake.add_user(SLACK_ADMIN, "boss", is_admin=True)
+        slack = SlackAdapter(
+            SLACK_TOKEN, base_url=fake.base_url, pacer=Pacer(PacingPolicy(per_chat=FAST))
+        )
+        reader = WebSourceReader()
+        summarizer = ExtractiveSummarizer()
+        deps = CommandDeps(
+            uow_factory=uow_factory,
+            reader=reader,
+            maker=DigestMaker(summarizer, summarizer, OfflineDigestComposer()),
+            adapters={"slack": slack},
+            admin_keys=frozenset({f"slack:{SLACK_ADMIN}"}),
+            access=policy,
+        )
+        socket = SlackSocketMode(
+            CommandRouter(deps, all_commands()),
+            app_token=recorded.APP_TOKEN,
+            web_client=slack.client,
+            bot_user_id=recorded.BOT_USER,
+        )
+        stop = asyncio.Event()
+        running = asyncio.create_task(socket.run(stop))
+        try:
+            yield Workspace(fake, socket)
+        finally:
+            stop.set()
+            await asyncio.wait_for(running, 5)
+            await slack.aclose()
+            await reader.aclose()
+
+
+async def test_without_the_workspace_rule_a_slack_channel_waits_until_an_admin_clicks_approve(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    rule_off = AccessPolicy(slack_workspace_allowed=False)
+    async with slack_workspace(uow_factory, rule_off) as workspace:
+        notice = await workspace.say("/digest subscribe en")
+        assert "waiting for an admin to approve it" in notice.text
+        [request] = workspace.fake.posts_to(SLACK_ADMIN)
+        actions = [b for b in request.blocks if b["type"] == "actions"]
+        values = [e["value"] for e in actions[0]["elements"]]
+        assert values == ["/approve slack:C0NEWS", "/deny slack:C0NEWS"]
+
+        click = recorded.block_actions("/approve slack:C0NEWS")
+        click["user"] = {"id": SLACK_ADMIN, "username": "boss", "team_id": "T0TEST"}
+        click["channel"] = {"id": "D0BOSS", "name": "directmessage"}
+        click["container"] = {"type": "message", "message_ts": request.ts, "channel_id": "D0BOSS"}
+        await workspace.fake.wait_for_ack(workspace.fake.push_envelope("interactive", click))
+        async with asyncio.timeout(10):
+            while len(workspace.fake.posts_to(CHANNEL)) < 2:
+                await asyncio.sleep(0.02)
+        await workspace.socket.dispatch.drain()
+
+        assert "To begin: /digest start" in workspace.fake.posts_to(CHANNEL)[-1].text
+        assert "slack:C0NEWS may use the bot now" in workspace.fake.posts_to("D0BOSS")[-1].text
+        subscribed = await workspace.say("/digest subscribe en")
+        assert "Subscribed (en, daily 08:00)" in subscribed.text
+
+
+async def test_under_approval_a_channel_of_the_workspace_is_served_at_once(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    async with slack_workspace(uow_factory, AccessPolicy()) as workspace:
+        reply = await workspace.say("/digest subscribe en")
+    assert "Subscribed (en, daily 08:00)" in reply.text
+    assert not workspace.fake.posts_to(SLACK_ADMIN)
