@@ -24,6 +24,7 @@ from bot.commands.deps import CommandDeps
 from bot.commands.registry import all_commands
 from bot.commands.router import CommandRouter
 from bot.digest.compose import OfflineDigestComposer
+from bot.domain.access import OPEN_ACCESS
 from bot.domain.channels import Channel
 from bot.domain.languages import Lang
 from bot.domain.repositories import UnitOfWorkFactory
@@ -114,6 +115,7 @@ async def telegram_chat(
             reader=OutletReader(),
             maker=DigestMaker(summarizer, summarizer, OfflineDigestComposer()),
             adapters={"telegram": telegram},
+            access=OPEN_ACCESS,
         )
         updates = TelegramUpdates(telegram.bot, CommandRouter(deps, all_commands()), poll_timeout=1)
         stop = asyncio.Event()
