@@ -16,6 +16,7 @@ from bot.commands.deps import CommandDeps
 from bot.commands.spec import CommandContext, CommandSpec, Say, UsageError
 from bot.domain.channels import AuditEntry, Channel
 from bot.domain.messages import Button, IncomingMessage
+from bot.domain.votes import is_vote_press
 from bot.errors import DeliveryError, DigestbotError
 from bot.services.access import admit, ask_admins, refusal_notice
 
@@ -140,6 +141,12 @@ class CommandRouter:
         channel = admission.channel
         if admission.admitted:
             return channel
+        if is_vote_press(message.text):
+            # A press waits for its own answer (the spinner): give it the reason.
+            hi, en = refusal_notice(channel)
+            await self._reply_privately(
+                message, channel, Say(hi=hi, en=en).render(channel.language)
+            )
         if admission.first_refusal:
             hi, en = refusal_notice(channel)
             await self._reply(message, channel, Say(hi=hi, en=en).render(channel.language), [])

@@ -7,6 +7,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import pytest
 
@@ -348,3 +349,28 @@ async def test_under_approval_a_channel_of_the_workspace_is_served_at_once(
         reply = await workspace.say("/digest subscribe en")
     assert "Subscribed (en, daily 08:00)" in reply.text
     assert not workspace.fake.posts_to(SLACK_ADMIN)
+
+
+async def test_a_vote_pressed_in_a_denied_chat_is_answered_with_the_reason_and_not_counted(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    await store(uow_factory, [DEEPSEEK])
+    async with telegram_bot(uow_factory, AccessPolicy()) as bot:
+        await bot.send(OTHER, "/start")
+        [request] = bot.telegram.messages_to(ADMIN)
+        await bot.press(request, "/approve telegram:-5002")
+        await bot.send(OTHER, "/digest")
+        digest = next(m for m in bot.telegram.messages_to(OTHER) if m.buttons)
+        await bot.admin_says("/deny telegram:-5002")
+        sent = len(bot.texts(OTHER))
+
+        vote = digest.buttons[0][0][1]
+        await bot.press(digest, vote, user=MEMBER_ID)
+
+        answer = bot.telegram.press_answers[bot.telegram.last_query_id]
+        assert "telegram:-5002" in answer
+        assert len(bot.texts(OTHER)) == sent
+    async with uow_factory() as uow:
+        channel = await uow.channels.get_or_create("telegram", str(OTHER))
+        assert channel.id is not None
+        assert await uow.votes.recent(channel.id, datetime(2000, 1, 1, tzinfo=UTC)) == []
