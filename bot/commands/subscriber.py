@@ -13,6 +13,7 @@ from bot.errors import DeliveryError
 from bot.services.publish import publish
 from bot.services.questions import (
     Answer,
+    ThreadContext,
     answer_language,
     answer_question,
     save_turn,
@@ -233,12 +234,7 @@ async def ask(ctx: CommandContext) -> Say:
     assert ctx.channel.id is not None
     lang = answer_language(question, ctx.channel.language)
     message = ctx.message
-    thread = await thread_context(
-        ctx.deps.uow_factory,
-        ctx.channel.id,
-        thread_key=message.reply_to_message_id or message.thread_id,
-        reply_to=message.reply_to_message_id,
-    )
+    thread = await thread_of(ctx)
     async with ctx.deps.uow_factory() as uow:
         followed = (await uow.follows.followed_ids([ctx.channel.id]))[ctx.channel.id]
     answer = await answer_question(
@@ -269,6 +265,18 @@ async def ask(ctx: CommandContext) -> Say:
         moved_from=thread.key if chained and thread.history else None,
     )
     return Say(hi="", en="")
+
+
+async def thread_of(ctx: CommandContext) -> ThreadContext:
+    """The thread the message is in (a reply, a Slack thread) and the digest it is about."""
+    assert ctx.channel.id is not None
+    message = ctx.message
+    return await thread_context(
+        ctx.deps.uow_factory,
+        ctx.channel.id,
+        thread_key=message.reply_to_message_id or message.thread_id,
+        reply_to=message.reply_to_message_id,
+    )
 
 
 def answer_text(answer: Answer) -> str:

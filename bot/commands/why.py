@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.commands.spec import CommandContext, Say, UsageError
-from bot.commands.subscriber import ask
+from bot.commands.subscriber import ask, thread_of
 from bot.services.explain import ItemReason, explain_digest
-from bot.services.questions import thread_context
 
 #: Outlets named in one line; the rest are counted.
 SHOWN_OUTLETS = 4
@@ -20,13 +19,7 @@ async def why(ctx: CommandContext) -> Say:
     if number and not number.isdigit():
         # "why did the RBI cut rates?" is a question, not this command.
         return await ask(replace(ctx, args=f"why {ctx.args.strip()}"))
-    message = ctx.message
-    thread = await thread_context(
-        ctx.deps.uow_factory,
-        ctx.channel.id,
-        thread_key=message.reply_to_message_id or message.thread_id,
-        reply_to=message.reply_to_message_id,
-    )
+    thread = await thread_of(ctx)
     if thread.digest_id is None:
         raise UsageError(
             Say(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -10,9 +9,6 @@ from dataclasses import dataclass, field
 import pytest
 
 from bot.adapters.pacing import Pacer, PacingPolicy, Rate
-from bot.adapters.platform_admins import SlackWorkspaceAdmins
-from bot.adapters.slack import SlackAdapter
-from bot.adapters.slack_events import SlackSocketMode
 from bot.adapters.telegram import TelegramAdapter
 from bot.commands.deps import CommandDeps
 from bot.commands.registry import all_commands
@@ -24,9 +20,7 @@ from bot.domain.repositories import UnitOfWorkFactory
 from bot.services.publish import DigestMaker
 from bot.sources.reader import WebSourceReader
 from bot.summarize.offline import ExtractiveSummarizer
-from tests.adapters import slack_recorded as recorded
-from tests.commands.slack_workspace import MEMBER, SLACK_ADMIN, SLACK_TOKEN, Workspace
-from tests.fakes.slack_server import FakeSlackServer, SlackLimits
+from tests.commands.slack_workspace import Workspace, slack_workspace
 from tests.fakes.telegram_server import FakeTelegramServer, TelegramLimits
 from tests.fakes.web_server import FakeWebServer
 
@@ -102,33 +96,6 @@ async def chat(uow_factory: UnitOfWorkFactory) -> AsyncIterator[Chat]:
 
 @pytest.fixture
 async def workspace(uow_factory: UnitOfWorkFactory) -> AsyncIterator[Workspace]:
-    async with FakeSlackServer(
-        SLACK_TOKEN, app_token=recorded.APP_TOKEN, limits=SlackLimits(per_channel=None)
-    ) as fake:
-        fake.add_user(MEMBER, "asha")
-        fake.add_user(SLACK_ADMIN, "boss", is_admin=True)
-        slack = SlackAdapter(
-            SLACK_TOKEN, base_url=fake.base_url, pacer=Pacer(PacingPolicy(per_chat=FAST))
-        )
-        reader = WebSourceReader(allow_private_urls=True)  # the feed is on 127.0.0.1
-        summarizer = ExtractiveSummarizer()
-        deps = CommandDeps(
-            uow_factory=uow_factory,
-            reader=reader,
-            maker=DigestMaker(summarizer, summarizer, OfflineDigestComposer()),
-            adapters={"slack": slack},
-            platform_admins={"slack": SlackWorkspaceAdmins(slack.client)},
-        )
-        socket = SlackSocketMode(
-            CommandRouter(deps, all_commands()),
-            app_token=recorded.APP_TOKEN,
-            web_client=slack.client,
-            bot_user_id=recorded.BOT_USER,
-        )
-        stop = asyncio.Event()
-        running = asyncio.create_task(socket.run(stop))
-        yield Workspace(fake, socket)
-        stop.set()
-        await asyncio.wait_for(running, 5)
-        await slack.aclose()
-        await reader.aclose()
+    """A Slack channel under the production access default, Slack's admins as admins."""
+    async with slack_workspace(uow_factory, workspace_admins=True) as running:
+        yield running

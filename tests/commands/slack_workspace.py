@@ -8,15 +8,30 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
+from bot.adapters.pacing import Pacer, PacingPolicy, Rate
+from bot.adapters.platform_admins import SlackWorkspaceAdmins
+from bot.adapters.slack import SlackAdapter
 from bot.adapters.slack_events import SlackSocketMode
+from bot.commands.deps import CommandDeps
+from bot.commands.registry import all_commands
+from bot.commands.router import CommandRouter
+from bot.digest.compose import OfflineDigestComposer
+from bot.domain.access import AccessPolicy
+from bot.domain.repositories import UnitOfWorkFactory
+from bot.services.publish import DigestMaker
+from bot.sources.reader import WebSourceReader
+from bot.summarize.offline import ExtractiveSummarizer
 from tests.adapters import slack_recorded as recorded
-from tests.fakes.slack_server import FakeSlackServer, SlackPost
+from tests.fakes.slack_server import FakeSlackServer, SlackLimits, SlackPost
 
 SLACK_TOKEN = "xoxb-slack-transcripts-token"
 CHANNEL = "C0NEWS"
 MEMBER, SLACK_ADMIN = "U0ASHA", "U0BOSS"
+FAST = Rate(200, 1.0)
 
 
 @dataclass
@@ -55,3 +70,54 @@ class Workspace:
                 await asyncio.sleep(0.02)
         await self.socket.dispatch.drain()
         return self.fake.posts_to(CHANNEL)[-1]
+
+
+@asynccontextmanager
+async def slack_workspace(
+    uow_factory: UnitOfWorkFactory,
+    policy: AccessPolicy | None = None,
+    *,
+    admin_keys: frozenset[str] = frozenset(),
+    workspace_admins: bool = False,
+) -> AsyncIterator[Workspace]:
+    """The bot in a fake Slack workspace over Socket Mode, with the real router.
+
+    `policy` is the access policy (the production default when None); admins are
+    `admin_keys`, and with `workspace_admins` also Slack's own (users.info).
+    """
+    async with FakeSlackServer(
+        SLACK_TOKEN, app_token=recorded.APP_TOKEN, limits=SlackLimits(per_channel=None)
+    ) as fake:
+        fake.add_user(MEMBER, "asha")
+        fake.add_user(SLACK_ADMIN, "boss", is_admin=True)
+        slack = SlackAdapter(
+            SLACK_TOKEN, base_url=fake.base_url, pacer=Pacer(PacingPolicy(per_chat=FAST))
+        )
+        reader = WebSourceReader(allow_private_urls=True)  # feeds are on 127.0.0.1
+        summarizer = ExtractiveSummarizer()
+        deps = CommandDeps(
+            uow_factory=uow_factory,
+            reader=reader,
+            maker=DigestMaker(summarizer, summarizer, OfflineDigestComposer()),
+            adapters={"slack": slack},
+            admin_keys=admin_keys,
+            platform_admins=(
+                {"slack": SlackWorkspaceAdmins(slack.client)} if workspace_admins else {}
+            ),
+            access=policy or AccessPolicy(),
+        )
+        socket = SlackSocketMode(
+            CommandRouter(deps, all_commands()),
+            app_token=recorded.APP_TOKEN,
+            web_client=slack.client,
+            bot_user_id=recorded.BOT_USER,
+        )
+        stop = asyncio.Event()
+        running = asyncio.create_task(socket.run(stop))
+        try:
+            yield Workspace(fake, socket)
+        finally:
+            stop.set()
+            await asyncio.wait_for(running, 5)
+            await slack.aclose()
+            await reader.aclose()

@@ -13,8 +13,6 @@ import pytest
 
 from bot.adapters.pacing import Pacer, PacingPolicy, Rate
 from bot.adapters.platform_admins import TelegramChatAdmins
-from bot.adapters.slack import SlackAdapter
-from bot.adapters.slack_events import SlackSocketMode
 from bot.adapters.telegram import TelegramAdapter
 from bot.adapters.telegram_updates import TelegramUpdates
 from bot.commands.deps import CommandDeps
@@ -30,9 +28,8 @@ from bot.summarize.offline import ExtractiveSummarizer
 from tests.adapters import slack_recorded as recorded
 from tests.answers.conftest import answerer_for
 from tests.answers.library import DEEPSEEK, store
-from tests.commands.slack_workspace import CHANNEL, MEMBER, SLACK_ADMIN, SLACK_TOKEN, Workspace
+from tests.commands.slack_workspace import CHANNEL, SLACK_ADMIN, slack_workspace
 from tests.fakes.openai_server import FakeOpenAIServer
-from tests.fakes.slack_server import FakeSlackServer, SlackLimits
 from tests.fakes.telegram_server import FakeTelegramServer, SentMessage, TelegramLimits
 
 TOKEN = "7012345678:AAF-access_tests_token_for_the_fake_only"
@@ -40,6 +37,7 @@ FAST = Rate(200, 1.0)
 ADMIN, MEMBER_ID, GROUP_ADMIN = 4242, 1001, 2002
 GROUP, OTHER, LISTED = -5001, -5002, -5003
 QUESTION = "/ask Which model did DeepSeek release?"
+SLACK_ADMINS = frozenset({f"slack:{SLACK_ADMIN}"})
 
 
 @dataclass
@@ -275,50 +273,11 @@ async def test_closed_tells_an_unlisted_chat_once_asks_no_admin_and_serves_the_l
     assert await _audit(uow_factory) == [("policy", "access denied")]
 
 
-@asynccontextmanager
-async def slack_workspace(
-    uow_factory: UnitOfWorkFactory, policy: AccessPolicy
-) -> AsyncIterator[Workspace]:
-    async with FakeSlackServer(
-        SLACK_TOKEN, app_token=recorded.APP_TOKEN, limits=SlackLimits(per_channel=None)
-    ) as fake:
-        fake.add_user(MEMBER, "asha")
-        fake.add_user(SLACK_ADMIN, "boss", is_admin=True)
-        slack = SlackAdapter(
-            SLACK_TOKEN, base_url=fake.base_url, pacer=Pacer(PacingPolicy(per_chat=FAST))
-        )
-        reader = WebSourceReader()
-        summarizer = ExtractiveSummarizer()
-        deps = CommandDeps(
-            uow_factory=uow_factory,
-            reader=reader,
-            maker=DigestMaker(summarizer, summarizer, OfflineDigestComposer()),
-            adapters={"slack": slack},
-            admin_keys=frozenset({f"slack:{SLACK_ADMIN}"}),
-            access=policy,
-        )
-        socket = SlackSocketMode(
-            CommandRouter(deps, all_commands()),
-            app_token=recorded.APP_TOKEN,
-            web_client=slack.client,
-            bot_user_id=recorded.BOT_USER,
-        )
-        stop = asyncio.Event()
-        running = asyncio.create_task(socket.run(stop))
-        try:
-            yield Workspace(fake, socket)
-        finally:
-            stop.set()
-            await asyncio.wait_for(running, 5)
-            await slack.aclose()
-            await reader.aclose()
-
-
 async def test_without_the_workspace_rule_a_slack_channel_waits_until_an_admin_clicks_approve(
     uow_factory: UnitOfWorkFactory,
 ) -> None:
     rule_off = AccessPolicy(slack_workspace_allowed=False)
-    async with slack_workspace(uow_factory, rule_off) as workspace:
+    async with slack_workspace(uow_factory, rule_off, admin_keys=SLACK_ADMINS) as workspace:
         notice = await workspace.say("/digest subscribe en")
         assert "waiting for an admin to approve it" in notice.text
         [request] = workspace.fake.posts_to(SLACK_ADMIN)
@@ -345,7 +304,7 @@ async def test_without_the_workspace_rule_a_slack_channel_waits_until_an_admin_c
 async def test_under_approval_a_channel_of_the_workspace_is_served_at_once(
     uow_factory: UnitOfWorkFactory,
 ) -> None:
-    async with slack_workspace(uow_factory, AccessPolicy()) as workspace:
+    async with slack_workspace(uow_factory, AccessPolicy(), admin_keys=SLACK_ADMINS) as workspace:
         reply = await workspace.say("/digest subscribe en")
     assert "Subscribed (en, daily 08:00)" in reply.text
     assert not workspace.fake.posts_to(SLACK_ADMIN)
