@@ -16,6 +16,7 @@ from bench import (
     retrieval,
     scaleout,
     stories,
+    taste,
 )
 from bench.harness import Benchmark, Section, write_report
 
@@ -30,6 +31,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     "extraction": extraction.run,
     "stories": stories.run,
     "news_day": news_day.run,
+    "taste": taste.run,
     "console": console.run,
 }
 

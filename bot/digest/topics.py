@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
 from bot.domain.stories import StoryCandidate
@@ -96,32 +96,84 @@ class ArticleWords:
         return all(key in (latin if word_is_hindi else hindi) for key, word_is_hindi in phrase.keys)
 
 
-@dataclass
 class StoryMatcher:
-    """Matches phrases against the stories of one selection; each article is read once."""
+    """Matches phrases against the reports of one selection, however many channels ask.
 
-    texts: Mapping[int, tuple[str, str]]
-    _articles: dict[int, ArticleWords] = field(default_factory=dict)
-    _found: dict[tuple[int, str], bool] = field(default_factory=dict)
+    The reports' words are indexed once (word → reports, and cross-script key → reports of
+    each script), so a phrase costs a few set intersections, and only the reports holding
+    all its words are searched for the words in order. Answers are remembered per phrase.
+    """
+
+    def __init__(self, texts: Mapping[int, tuple[str, str]]) -> None:
+        self.texts = texts
+        self._normalized: dict[int, str] = {}
+        self._found: dict[str, frozenset[int]] = {}
+        self._words: dict[str, set[int]] | None = None
+        self._keys: dict[tuple[str, bool], set[int]] | None = None
 
     def matching(self, candidate: StoryCandidate, phrases: Sequence[Phrase]) -> list[str]:
         """The phrases (as typed) that one of the candidate's reports matches."""
         return [p.text for p in phrases if self._story_has(candidate, p)]
 
     def _story_has(self, candidate: StoryCandidate, phrase: Phrase) -> bool:
-        return any(self.article_has(r.article_id, phrase) for r in candidate.reports)
+        found = self.articles_with(phrase)
+        return any(r.article_id in found for r in candidate.reports)
 
     def article_has(self, article_id: int, phrase: Phrase) -> bool:
-        """Whether the phrase stands in the article's title or text (remembered)."""
-        key = (article_id, phrase.text.lower())
+        """Whether the phrase stands in the article's title or text."""
+        return article_id in self.articles_with(phrase)
+
+    def articles_with(self, phrase: Phrase) -> frozenset[int]:
+        """The ids of the articles the phrase matches (see the module docstring)."""
+        key = phrase.text.lower()
         found = self._found.get(key)
         if found is None:
-            article = self._articles.get(article_id)
-            if article is None:
-                title, text = self.texts.get(article_id, ("", ""))
-                article = self._articles[article_id] = ArticleWords(_normal(f"{title}\n{text}"))
-            found = self._found[key] = article.has(phrase)
+            found = self._found[key] = self._search(phrase)
         return found
+
+    def _search(self, phrase: Phrase) -> frozenset[int]:
+        if not phrase.words:
+            return frozenset()
+        words, keys = self._index()
+        last = phrase.words[-1]
+        endings = (last, f"{last}s", f"{last}es") if last.isascii() and last.isalpha() else (last,)
+        holding = set().union(*(words.get(w, set()) for w in endings))
+        for word in phrase.words[:-1]:
+            holding &= words.get(word, set())
+        # One word is found by the index alone; several must also stand in order.
+        found = (
+            holding
+            if len(phrase.words) == 1
+            else {i for i in holding if phrase.pattern.search(self._text(i))}
+        )
+        if phrase.keys is not None:
+            across: set[int] | None = None
+            for key, word_is_hindi in phrase.keys:
+                # DeepSeek is looked for among the keys of Devanagari words, and back.
+                postings = keys.get((key, not word_is_hindi), set())
+                across = set(postings) if across is None else across & postings
+            found |= across or set()
+        return frozenset(found)
+
+    def _text(self, article_id: int) -> str:
+        text = self._normalized.get(article_id)
+        if text is None:
+            title, body = self.texts.get(article_id, ("", ""))
+            text = self._normalized[article_id] = _normal(f"{title}\n{body}")
+        return text
+
+    def _index(self) -> tuple[dict[str, set[int]], dict[tuple[str, bool], set[int]]]:
+        if self._words is None or self._keys is None:
+            words: dict[str, set[int]] = {}
+            keys: dict[tuple[str, bool], set[int]] = {}
+            for article_id in self.texts:
+                for word in set(WORD.findall(self._text(article_id).lower())):
+                    words.setdefault(word, set()).add(article_id)
+            for word, holders in words.items():
+                if (key := cross_script_key(word)) is not None:
+                    keys.setdefault((key, _is_hindi(word)), set()).update(holders)
+            self._words, self._keys = words, keys
+        return self._words, self._keys
 
 
 @dataclass(frozen=True)
@@ -144,11 +196,19 @@ class TopicBoost:
             only=only,
         )
 
+    @cached_property
+    def _muted(self) -> frozenset[int]:
+        return frozenset().union(*(self.matcher.articles_with(p) for p in self.mutes))
+
+    @cached_property
+    def _wanted(self) -> frozenset[int]:
+        return frozenset().union(*(self.matcher.articles_with(p) for p in self.topics))
+
     def factor(self, candidate: StoryCandidate) -> float:
         """0 for a muted story (or, with `only`, one of no topic), TOPIC_FIRST for a topic's."""
-        if self.mutes and self.matcher.matching(candidate, self.mutes):
+        if self.mutes and any(r.article_id in self._muted for r in candidate.reports):
             return 0.0
-        if self.topics and self.matcher.matching(candidate, self.topics):
+        if self.topics and any(r.article_id in self._wanted for r in candidate.reports):
             return TOPIC_FIRST
         return 0.0 if self.only and self.topics else 1.0
 

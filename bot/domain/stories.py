@@ -93,7 +93,11 @@ class StoryCandidate:
             )
             for r in kept
         )
-        return StoryCandidate(self.story, reports)
+        seen = StoryCandidate(self.story, reports)
+        # What the story is about does not change with who sees it: its salient terms (of all
+        # its reports) are worked out once, not once per channel that sees part of it.
+        seen.__dict__["salient_terms"] = self.salient_terms
+        return seen
 
     @cached_property
     def salient_terms(self) -> dict[str, float]:

@@ -28,6 +28,8 @@ NOW = datetime(2026, 5, 1, 9, tzinfo=UTC)
 )
 def test_a_phrase_matches_whole_words_in_either_script(phrase: str, text: str) -> None:
     assert ArticleWords(text).has(Phrase(phrase))
+    # The matcher of a selection (an index over many reports) agrees with one article's.
+    assert StoryMatcher({7: ("", text), 8: ("Other news", "")}).articles_with(Phrase(phrase)) == {7}
 
 
 @pytest.mark.parametrize(
@@ -44,6 +46,7 @@ def test_a_phrase_matches_whole_words_in_either_script(phrase: str, text: str) -
 )
 def test_a_phrase_does_not_match_inside_other_words_or_out_of_order(phrase: str, text: str) -> None:
     assert not ArticleWords(text).has(Phrase(phrase))
+    assert not StoryMatcher({7: (text, "")}).articles_with(Phrase(phrase))
 
 
 def _candidate(story_id: int, title: str, outlets: int) -> StoryCandidate:
