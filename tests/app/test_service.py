@@ -3,32 +3,19 @@
 from __future__ import annotations
 
 import os
-import re
 import signal
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from tests.service_process import get, start_service
+
 FAKE_TOKEN = "7012345678:AAF-service_process_token_never_logged"
-
-
-#: The service says which port it bound: it asks for any free one, as a port picked here
-#: could be taken by another process before the service starts.
-_BOUND = re.compile(r"health on port (\d+)")
-
-
-def _get(url: str) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status, response.read().decode()
-    except urllib.error.HTTPError as err:
-        return err.code, err.read().decode()
 
 
 @pytest.fixture
@@ -48,28 +35,7 @@ def service(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], int]]:
         check=True,
         capture_output=True,
     )
-    log = tmp_path / "run.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "bot", "run"],
-            env=env,
-            cwd=tmp_path,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-    port = 0
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and proc.poll() is None:
-        if not port and (found := _BOUND.search(log.read_text(errors="replace"))):
-            port = int(found.group(1))
-        try:
-            if port and _get(f"http://127.0.0.1:{port}/healthz")[0] == 200:
-                break
-        except OSError:
-            pass
-        time.sleep(0.2)
-    assert port, f"the service never said which port it bound:\n{log.read_text()}"
+    proc, port, _ = start_service(env, tmp_path)
     yield proc, port
     if proc.poll() is None:
         proc.kill()
@@ -78,10 +44,10 @@ def service(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], int]]:
 
 def test_health_readiness_and_metrics_answer(service: tuple[subprocess.Popen[str], int]) -> None:
     _, port = service
-    assert _get(f"http://127.0.0.1:{port}/healthz") == (200, "ok\n")
+    assert get(f"http://127.0.0.1:{port}/healthz") == (200, "ok\n")
     # The database answers, but the Telegram API of this service is unreachable (port 9).
-    assert _get(f"http://127.0.0.1:{port}/readyz") == (503, "telegram: not connected\n")
-    status, body = _get(f"http://127.0.0.1:{port}/metrics")
+    assert get(f"http://127.0.0.1:{port}/readyz") == (503, "telegram: not connected\n")
+    status, body = get(f"http://127.0.0.1:{port}/metrics")
     assert status == 200
     names = {family.name for family in text_string_to_metric_families(body)}
     assert {"digestbot_deliveries", "digestbot_articles_ingested"} <= names

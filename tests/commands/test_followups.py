@@ -12,27 +12,15 @@ from dataclasses import dataclass
 
 import pytest
 
-from bot.adapters.pacing import Pacer, PacingPolicy, Rate
-from bot.adapters.telegram import TelegramAdapter
 from bot.adapters.telegram_updates import TelegramUpdates
-from bot.commands.deps import CommandDeps
-from bot.commands.registry import all_commands
-from bot.commands.router import CommandRouter
-from bot.digest.compose import OfflineDigestComposer
 from bot.domain.access import OPEN_ACCESS
 from bot.domain.repositories import UnitOfWorkFactory
-from bot.llm.prompts import PromptStore
-from bot.services.publish import DigestMaker
-from bot.sources.reader import WebSourceReader
-from bot.summarize.offline import ExtractiveSummarizer
-from tests.answers.conftest import answerer_for
 from tests.answers.library import DEEPSEEK, MONSOON, store
+from tests.commands.telegram_bot import telegram_bot
 from tests.fakes.openai_server import FakeOpenAIServer
-from tests.fakes.telegram_server import FakeTelegramServer, SentMessage, TelegramLimits
+from tests.fakes.telegram_server import FakeTelegramServer, SentMessage
 
-TOKEN = "7012345678:AAF-followup_tests_token_for_the_fake_only"
 GROUP = -5001
-FAST = Rate(200, 1.0)
 
 
 @dataclass
@@ -62,33 +50,8 @@ class Group:
 
 @pytest.fixture
 async def group(uow_factory: UnitOfWorkFactory) -> AsyncIterator[Group]:
-    limits = TelegramLimits(overall=FAST, per_chat=FAST, per_group=FAST)
-    async with (
-        FakeTelegramServer(TOKEN, limits=limits) as telegram_fake,
-        FakeOpenAIServer() as llm_fake,
-    ):
-        pacer = Pacer(PacingPolicy(per_chat=FAST, overall=FAST, per_group=FAST))
-        telegram = TelegramAdapter(TOKEN, base_url=telegram_fake.base_url, pacer=pacer)
-        answerer, client = answerer_for(llm_fake, uow_factory, PromptStore.load())
-        reader = WebSourceReader()
-        summarizer = ExtractiveSummarizer()
-        deps = CommandDeps(
-            uow_factory=uow_factory,
-            reader=reader,
-            maker=DigestMaker(summarizer, summarizer, OfflineDigestComposer()),
-            adapters={"telegram": telegram},
-            answerer=answerer,
-            access=OPEN_ACCESS,
-        )
-        updates = TelegramUpdates(telegram.bot, CommandRouter(deps, all_commands()), poll_timeout=1)
-        stop = asyncio.Event()
-        polling = asyncio.create_task(updates.run_polling(stop))
-        yield Group(telegram_fake, llm_fake, updates)
-        stop.set()
-        await asyncio.wait_for(polling, 5)
-        await client.aclose()
-        await reader.aclose()
-        await telegram.aclose()
+    async with telegram_bot(uow_factory, OPEN_ACCESS, admins=frozenset()) as bot:
+        yield Group(bot.telegram, bot.llm, bot.updates)
 
 
 async def test_follow_ups_by_reply_see_the_thread_and_keep_the_digests_articles(

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -17,10 +15,9 @@ from pathlib import Path
 
 from storage.db import make_engine
 from storage.uow import make_uow_factory
+from tests.service_process import start_service
 from tests.web.conftest import LOGIN_DELAY, WEB_TOKEN
 from tests.web.newsroom import Newsroom, build_newsroom
-
-_BOUND = re.compile(r"health on port (\d+)")
 
 
 @dataclass(frozen=True)
@@ -53,16 +50,6 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def get(url: str, **headers: str) -> tuple[int, str]:
-    """Status and body of a GET."""
-    request = urllib.request.Request(url, headers=headers)
-    try:
-        with urllib.request.urlopen(request, timeout=5) as response:
-            return response.status, response.read().decode()
-    except urllib.error.HTTPError as err:
-        return err.code, err.read().decode()
-
-
 @contextmanager
 def running_console(tmp: Path) -> Iterator[RunningConsole]:
     """Migrate a SQLite file, store the newsroom, start `digestbot run` on any free port."""
@@ -83,29 +70,8 @@ def running_console(tmp: Path) -> Iterator[RunningConsole]:
         [sys.executable, "-m", "bot", "init"], env=env, cwd=tmp, check=True, capture_output=True
     )
     news = asyncio.run(_seed(url))
-    log = tmp / "run.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "bot", "run"],
-            env=env,
-            cwd=tmp,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
+    proc, port, log = start_service(env, tmp)
     try:
-        port = 0
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline and proc.poll() is None:
-            if not port and (found := _BOUND.search(log.read_text(errors="replace"))):
-                port = int(found.group(1))
-            try:
-                if port and get(f"http://127.0.0.1:{port}/healthz")[0] == 200:
-                    break
-            except OSError:
-                pass
-            time.sleep(0.1)
-        assert port, f"the service never said which port it bound:\n{log.read_text()}"
         yield RunningConsole(f"http://127.0.0.1:{port}", news, log)
     finally:
         if proc.poll() is None:

@@ -7,8 +7,9 @@ import urllib.request
 
 import pytest
 
+from tests.service_process import get
 from tests.web.conftest import WEB_TOKEN
-from tests.web.running import RunningConsole, get
+from tests.web.running import RunningConsole
 
 
 def test_the_service_serves_every_page_to_a_signed_in_user_only(service: RunningConsole) -> None:
