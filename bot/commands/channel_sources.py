@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from bot.commands.spec import CommandContext, Say, UsageError
 from bot.domain.sources import FollowedSource, Source, priority_problem
+from bot.services.source_admin import switch_source
 
 
 def source_number(ctx: CommandContext) -> int:
@@ -141,8 +142,7 @@ async def addsource(ctx: CommandContext) -> Say:
             )
         elif not source.enabled and await uow.follows.owners(source.id or 0) == 0:
             # Its last chat removed it; polling starts again for this one.
-            source.enabled, source.consecutive_failures, source.next_poll_at = True, 0, None
-            await uow.sources.update(source)
+            await switch_source(uow, source.id or 0, True)
         assert source.id is not None
         added = await uow.follows.own(ctx.channel.id, source.id, ctx.actor)
         await uow.commit()
@@ -165,10 +165,7 @@ async def removesource(ctx: CommandContext) -> Say:
     async with ctx.deps.uow_factory() as uow:
         await uow.follows.disown(ctx.channel.id, source.id)
         if await uow.follows.owners(source.id) == 0 and not source.shared:
-            stored = await uow.sources.get(source.id)
-            if stored is not None:
-                stored.enabled = False
-                await uow.sources.update(stored)
+            await switch_source(uow, source.id, False)
         await uow.commit()
     return Say(hi=f"स्रोत {source.id} हटाया।", en=f"Removed source {source.id}.")
 
@@ -224,13 +221,8 @@ async def unfollow(ctx: CommandContext) -> Say:
 async def _set_enabled(ctx: CommandContext, enabled: bool) -> Say:
     source = await _own(ctx, source_number(ctx))
     async with ctx.deps.uow_factory() as uow:
-        stored = await uow.sources.get(source.id or 0)
-        if stored is None:
+        if not await switch_source(uow, source.id or 0, enabled):
             return Say(hi=f"स्रोत {source.id} नहीं मिला।", en=f"No source {source.id}.")
-        stored.enabled = enabled
-        if enabled:
-            stored.consecutive_failures, stored.next_poll_at = 0, None
-        await uow.sources.update(stored)
         await uow.commit()
     if enabled:
         return Say(hi=f"स्रोत {source.id} फिर से चालू।", en=f"Source {source.id} resumed.")

@@ -7,23 +7,30 @@ here each change writes its own, in the same transaction as the change.
 from __future__ import annotations
 
 from bot.domain.channels import AuditEntry
-from bot.domain.repositories import UnitOfWorkFactory
+from bot.domain.repositories import UnitOfWork, UnitOfWorkFactory
 from bot.domain.sources import PRIORITY_RANGE
+
+
+async def switch_source(uow: UnitOfWork, source_id: int, enabled: bool) -> bool:
+    """Pause or resume a source in `uow` (resuming forgets its failures and polls it at the
+    next tick); False when there is no such source. Every way of pausing comes here."""
+    source = await uow.sources.get(source_id)
+    if source is None:
+        return False
+    source.enabled = enabled
+    if enabled:
+        source.consecutive_failures, source.next_poll_at = 0, None
+    await uow.sources.update(source)
+    return True
 
 
 async def set_source_enabled(
     uow_factory: UnitOfWorkFactory, source_id: int, enabled: bool, *, actor: str
 ) -> bool:
-    """Pause or resume a source (resuming forgets its failures and polls it at the next
-    tick); False when there is no such source."""
+    """Pause or resume a source, audited; False when there is no such source."""
     async with uow_factory() as uow:
-        source = await uow.sources.get(source_id)
-        if source is None:
+        if not await switch_source(uow, source_id, enabled):
             return False
-        source.enabled = enabled
-        if enabled:
-            source.consecutive_failures, source.next_poll_at = 0, None
-        await uow.sources.update(source)
         action = "resumesource" if enabled else "pausesource"
         await uow.audit.add(AuditEntry(actor=actor, action=action, detail=f"source {source_id}"))
         await uow.commit()
