@@ -190,6 +190,21 @@ class ArticleRow(Base):
     story_terms: Mapped[dict[str, float] | None] = mapped_column(JSONList)
 
 
+class ArticleListingRow(Base):
+    """Another source that listed an article already stored under its first source: the
+    article is stored and fetched once, and every channel following either source sees it."""
+
+    __tablename__ = "article_listings"
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    source_id: Mapped[int] = mapped_column(
+        ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    listed_at: Mapped[datetime] = _created_at()
+
+
 class SummaryRow(Base):
     """A summary; unique per cache key (text hash, language, prompt hash, model)."""
 

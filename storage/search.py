@@ -156,8 +156,8 @@ async def search_rows(
     question read a large part of the archive. Rarer words count everywhere, so an old
     article is still found by its rarer words. Within `article_ids` (a digest's articles)
     every match counts. Near-copies are left out unless `article_ids` names them. With
-    `source_ids` only the articles of those sources count (and those whose source is gone),
-    so a channel finds only what the sources it follows brought.
+    `source_ids` only the articles those sources brought or listed count (and those whose
+    source is gone), so a channel finds only what the sources it follows carry.
     """
     if not terms or limit <= 0 or (article_ids is not None and not article_ids):
         return []
@@ -241,7 +241,8 @@ def _sqlite_search(count: int, key_count: int, *, scoped: bool, by_source: bool 
     )
     if by_source:
         keep += (
-            " AND id IN (SELECT id FROM articles WHERE source_id IS NULL OR source_id IN :sources)"
+            " AND id IN (SELECT id FROM articles WHERE source_id IS NULL OR source_id IN :sources"
+            " UNION SELECT article_id FROM article_listings WHERE source_id IN :sources)"
         )
     # MATERIALIZED keeps SQLite from folding the scoring into the GROUP BY, where bm25()
     # has no full-text cursor to read from.
@@ -307,7 +308,8 @@ def _postgres_search(
     if by_source:
         keep += (
             "JOIN articles o ON o.id = hits.id "
-            "AND (o.source_id IS NULL OR o.source_id IN :sources) "
+            "AND (o.source_id IS NULL OR o.source_id IN :sources OR EXISTS (SELECT 1 FROM "
+            "article_listings l WHERE l.article_id = o.id AND l.source_id IN :sources)) "
         )
     return (
         f"WITH hits AS ({' UNION ALL '.join(per_word)}), "

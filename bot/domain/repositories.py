@@ -144,8 +144,17 @@ class ArticleRepository(Protocol):
     ) -> tuple[set[str], set[str]]:
         """(stored canonical URLs, stored content hashes) among those given, in few queries."""
 
+    async def record_listings(
+        self, source_id: int, canonical_urls: Sequence[str], content_hashes: Sequence[str]
+    ) -> int:
+        """Record that this source, too, listed the stored articles with these keys; returns
+        how many listings are new (an article is stored once, under its first source)."""
+
+    async def listed_by(self, article_ids: Sequence[int]) -> dict[int, frozenset[int]]:
+        """{article id: the other sources that listed it} for these articles (those listed)."""
+
     async def recent_urls(self, source_id: int, *, limit: int) -> frozenset[str]:
-        """Canonical URLs of the `limit` newest articles stored from this source."""
+        """Canonical URLs of the `limit` newest articles stored from or listed by this source."""
 
     async def simhashes_since(self, since: datetime) -> list[tuple[int, int]]:
         """(id, simhash) of original articles fetched since `since`, for near-duplicate checks."""

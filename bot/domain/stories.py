@@ -54,6 +54,27 @@ class StoryReport:
     copy_of: int | None = None
     #: The terms that identify its event (`bot.stories.terms`): how central it is to its story.
     terms: Mapping[str, float] = field(default_factory=dict)
+    #: Other sources that listed the article after `source_id` brought it (it is stored once).
+    listed_by: frozenset[int] = frozenset()
+
+    def seen_by(self, source_ids: Collection[int]) -> bool:
+        """Whether a channel following `source_ids` reads this report: one of them brought or
+        listed it, or its source is gone."""
+        return (
+            self.source_id is None
+            or self.source_id in source_ids
+            or not self.listed_by.isdisjoint(source_ids)
+        )
+
+    def priority_for(self, priorities: Mapping[int, int]) -> int:
+        """Its priority for a channel with these weights of its own: the highest of the
+        channel's weights for the sources that brought or listed it, else the source's."""
+        own = [
+            priorities[s]
+            for s in (self.source_id, *sorted(self.listed_by))
+            if s is not None and s in priorities
+        ]
+        return max(own) if own else self.priority
 
 
 @dataclass(frozen=True)
@@ -74,22 +95,23 @@ class StoryCandidate:
     ) -> StoryCandidate | None:
         """The story as a channel following `source_ids` sees it; None when it sees none of it.
 
-        Reports of other sources are left out (a report whose source is gone stays). A
+        Reports no followed source brought or listed are left out (a report whose source is
+        gone stays). A
         near-copy whose original is left out stands for itself: the channel reads its source.
         `priorities` are the channel's own weights of sources, put on their reports.
         """
-        kept = [r for r in self.reports if r.source_id is None or r.source_id in source_ids]
+        kept = [r for r in self.reports if r.seen_by(source_ids)]
         if not kept:
             return None
         own = priorities or {}
-        if len(kept) == len(self.reports) and not any(r.source_id in own for r in kept):
+        if len(kept) == len(self.reports) and all(r.priority_for(own) == r.priority for r in kept):
             return self
         ids = {r.article_id for r in kept}
         reports = tuple(
             replace(
                 r,
                 copy_of=r.copy_of if r.copy_of is None or r.copy_of in ids else None,
-                priority=own.get(r.source_id, r.priority) if r.source_id else r.priority,
+                priority=r.priority_for(own),
             )
             for r in kept
         )

@@ -60,6 +60,7 @@ async def explain_digest(
             return []
         ids = sorted({a for item in digest.items for a in item.article_ids})
         articles = {a.id: a for a in await uow.articles.get_many(ids)}
+        listed = await uow.articles.listed_by(ids)
         seen = {f.source.id: f for f in await uow.follows.of_channel(channel.id)}
         topics = (await uow.topics.of_channels([channel.id])).get(channel.id, [])
         votes = await vote_boost(uow, channel, now)
@@ -70,7 +71,10 @@ async def explain_digest(
         mine = [articles[a] for a in item.article_ids if a in articles]
         outlets = list(dict.fromkeys(outlet_of(a.url) for a in mine))
         sources = []
-        for source_id in dict.fromkeys(a.source_id for a in mine if a.source_id is not None):
+        # The sources that brought the item's reports, then those that listed them too.
+        carried = [a.source_id for a in mine if a.source_id is not None]
+        carried += [s for a in mine for s in sorted(listed.get(a.id or 0, ()))]
+        for source_id in dict.fromkeys(carried):
             followed = seen.get(source_id)
             if followed is not None:
                 sources.append(SourceReason(followed.source.name, followed.own, followed.weight))
@@ -79,7 +83,7 @@ async def explain_digest(
             if article.duplicate_of is None:
                 for term, weight in article.story_terms.items():
                     terms[term] = terms.get(term, 0.0) + weight
-        effect = votes.effect({a.source_id for a in mine if a.source_id is not None}, terms)
+        effect = votes.effect(set(carried), terms)
         matched = [
             p.text
             for p in phrases

@@ -322,6 +322,13 @@ class _Store:
             seen_urls, seen_hashes = await uow.articles.stored_keys(
                 [url for url, _ in keys], [digest for _, digest in keys]
             )
+            # An item stored before, perhaps from another source: this source lists it too,
+            # so the channels following only this source still see it.
+            listed = [(u, d) for u, d in keys if u in seen_urls or d in seen_hashes]
+            if listed:
+                await uow.articles.record_listings(
+                    source.id, [u for u, _ in listed], [d for _, d in listed]
+                )
             fresh: list[Article] = []
             for fetched, (canonical, digest) in zip(fetch.articles, keys, strict=True):
                 if canonical in seen_urls or digest in seen_hashes:

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, select
+from sqlalchemy import Table, bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.articles import Article
 from bot.domain.search import SearchHit
-from storage.models import ArticleRow
+from storage.models import ArticleListingRow, ArticleRow
 from storage.repositories._dialect import insert_for
 from storage.search import index_article, index_articles, query_terms, search_rows
 from storage.snippets import best_passage
@@ -115,16 +116,74 @@ class SqlArticleRepository:
             hashes.update(await self._session.scalars(_STORED_HASHES, {"keys": list(chunk)}))
         return urls, hashes
 
+    async def record_listings(
+        self, source_id: int, canonical_urls: Sequence[str], content_hashes: Sequence[str]
+    ) -> int:
+        """Record that `source_id` listed the stored articles with these canonical URLs or
+        content hashes, where another source (or none left) stored them first; returns how
+        many listings are new. A listing recorded before is kept as it is."""
+        found: set[int] = set()
+        for column, values in (
+            (ArticleRow.canonical_url, sorted(set(canonical_urls))),
+            (ArticleRow.content_hash, sorted(set(content_hashes))),
+        ):
+            for chunk in _chunks(values):
+                found.update(
+                    await self._session.scalars(
+                        select(ArticleRow.id).where(
+                            column.in_(chunk),
+                            or_(ArticleRow.source_id.is_(None), ArticleRow.source_id != source_id),
+                        )
+                    )
+                )
+        if not found:
+            return 0
+        statement = (
+            insert_for(self._session, ArticleListingRow)
+            .on_conflict_do_nothing(
+                index_elements=[ArticleListingRow.article_id, ArticleListingRow.source_id]
+            )
+            .returning(ArticleListingRow.article_id)
+        )
+        now = utcnow()
+        rows = [{"article_id": i, "source_id": source_id, "listed_at": now} for i in sorted(found)]
+        result = await self._session.execute(statement, rows)
+        return len(result.all())
+
+    async def listed_by(self, article_ids: Sequence[int]) -> dict[int, frozenset[int]]:
+        """{article id: the other sources that listed it} for these articles."""
+        listed: dict[int, set[int]] = defaultdict(set)
+        for start in range(0, len(article_ids), _LISTING_CHUNK):
+            result = await self._session.execute(
+                select(ArticleListingRow.article_id, ArticleListingRow.source_id).where(
+                    ArticleListingRow.article_id.in_(article_ids[start : start + _LISTING_CHUNK])
+                )
+            )
+            for article_id, source_id in result.all():
+                listed[article_id].add(source_id)
+        return {article_id: frozenset(sources) for article_id, sources in listed.items()}
+
     async def recent_urls(self, source_id: int, *, limit: int) -> frozenset[str]:
-        """Canonical URLs of the `limit` newest articles stored from this source (an index
-        on (source_id, id) serves it)."""
-        urls = await self._session.scalars(
-            select(ArticleRow.canonical_url)
+        """Canonical URLs of the `limit` newest articles stored from this source, or stored
+        first from another source and listed by this one (indexes on (source_id, id) and on
+        the listings' source_id serve it)."""
+        own = (
+            select(ArticleRow.id, ArticleRow.canonical_url)
             .where(ArticleRow.source_id == source_id)
             .order_by(ArticleRow.id.desc())
             .limit(limit)
         )
-        return frozenset(urls)
+        listed = (
+            select(ArticleRow.id, ArticleRow.canonical_url)
+            .join(ArticleListingRow, ArticleListingRow.article_id == ArticleRow.id)
+            .where(ArticleListingRow.source_id == source_id)
+            .order_by(ArticleRow.id.desc())
+            .limit(limit)
+        )
+        rows = [*(await self._session.execute(own)).all()]
+        rows += (await self._session.execute(listed)).all()
+        rows.sort(reverse=True)
+        return frozenset(url for _, url in rows[:limit])
 
     async def simhashes_since(self, since: datetime) -> list[tuple[int, int]]:
         """(id, simhash) of original articles fetched since `since`, oldest first."""
@@ -192,6 +251,10 @@ _STORED_HASHES = select(ArticleRow.content_hash).where(
 )
 #: The articles table itself: executemany goes through Core, not the ORM's bulk insert.
 _ARTICLES = cast(Table, ArticleRow.__table__)
+
+
+#: Article ids per query for their listings.
+_LISTING_CHUNK = 500
 
 
 def _chunks(values: Sequence[str], size: int = 500) -> list[Sequence[str]]:

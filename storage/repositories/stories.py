@@ -15,7 +15,7 @@ from bot.domain.digests import Digest
 from bot.domain.stories import Story, StoryCandidate, StoryReport, outlet_of, seen_at
 from storage.models import ArticleRow, SentStoryRow, SourceRow, StoryRow
 from storage.repositories._dialect import insert_for
-from storage.repositories.articles import to_article
+from storage.repositories.articles import SqlArticleRepository, to_article
 from storage.types import utcnow
 
 #: Members loaded per query when stories are refreshed.
@@ -186,7 +186,9 @@ class SqlStoryRepository:
                 .where(ArticleRow.story_id.in_(ids[start : start + _CHUNK]))
                 .order_by(ArticleRow.id)
             )
-            for row in result.all():
+            rows = result.all()
+            listed = await SqlArticleRepository(self._session).listed_by([row[1] for row in rows])
+            for row in rows:
                 story_id, article_id, source_id, canonical, url, lang, title = row[:7]
                 published, fetched, length, priority, copy_of, terms = row[7:]
                 by_story[story_id].append(
@@ -202,6 +204,7 @@ class SqlStoryRepository:
                         priority=int(priority),
                         copy_of=copy_of,
                         terms=terms or {},
+                        listed_by=listed.get(article_id, frozenset()),
                     )
                 )
         return [

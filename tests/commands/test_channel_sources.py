@@ -176,3 +176,41 @@ async def test_shared_sources_are_the_operators_and_unknown_numbers_get_a_reason
     async with uow_factory() as uow:
         kept = await uow.sources.get(shared.id or 0)
     assert kept is not None and kept.enabled
+
+
+async def test_a_report_a_chats_own_source_brought_first_still_reaches_chats_of_the_wire(
+    chat: Chat, workspace: Workspace, web: FakeWebServer, uow_factory: UnitOfWorkFactory
+) -> None:
+    group = Chat(chat.router, chat.fake, chat_id=GROUP_A)
+    now = datetime.now(UTC)
+    own_url = serve_feed(web, "/alpha.xml", [report(r) for r in OWN], newest=now)
+    await group.say("/lang en")
+    await workspace.say("/digest lang en")
+    await group.say(f"/addsource {own_url} Alpha", user=ADMIN)
+    await _ingest(uow_factory)  # the ISRO report is stored under the group's own source
+    wire_url = serve_feed(web, "/wire.xml", [report(OWN[0]), report(SHARED[0])], newest=now)
+    async with uow_factory() as uow:
+        await uow.sources.add(Source(url=wire_url, name="Wire"))
+        await uow.commit()
+    await _ingest(uow_factory)
+
+    digest = await workspace.say("/digest digest")
+    assert "ISRO" in digest.text and "Toyota" in digest.text
+    assert "Tesla" not in digest.text, "the group's own source still stays the group's"
+    asked = await workspace.say("/digest ask Where did ISRO launch EOS-09 from?")
+    assert "Sriharikota" in asked.text
+    async with uow_factory() as uow:
+        stored = await uow.articles.list_since(datetime(2000, 1, 1, tzinfo=UTC))
+    assert sum("ISRO" in a.title for a in stored) == 1
+
+    # `why` in another chat of the wire names the source it follows, not the group's.
+    reader = Chat(chat.router, chat.fake, chat_id=GROUP_C)
+    await reader.say("/lang en")
+    assert "ISRO" in await reader.say("/digest")
+    shown = chat.fake.messages_to(GROUP_C)[-1]
+    isro = next(
+        line
+        for line in (await reader.say("why", reply_to=str(shown.message_id))).splitlines()
+        if "ISRO" in line
+    )
+    assert "sources: Wire (shared)" in isro and "Alpha" not in isro

@@ -40,7 +40,7 @@ async def test_an_empty_database_is_migrated_to_head(database_url: str) -> None:
 
     await upgrade_to_head(database_url)
 
-    assert current_revision(database_url) == head_revision() == "0009"
+    assert current_revision(database_url) == head_revision() == "0010"
     assert table_names(database_url) >= TABLES
 
 
