@@ -69,9 +69,11 @@ class StoryReport:
     def priority_for(self, priorities: Mapping[int, int]) -> int:
         """Its priority for a channel with these weights of its own: the highest of the
         channel's weights for the sources that brought or listed it, else the source's."""
+        if not priorities:
+            return self.priority
         own = [
             priorities[s]
-            for s in (self.source_id, *sorted(self.listed_by))
+            for s in (self.source_id, *self.listed_by)
             if s is not None and s in priorities
         ]
         return max(own) if own else self.priority
