@@ -49,7 +49,43 @@ class CommandRouter:
                 self.commands[alias] = command
 
     async def handle(self, message: IncomingMessage) -> None:
-        """Parse, check, run and reply; bad input gets a reason, never an exception."""
+        """Parse, check, run and reply; bad input gets a reason, never an exception.
+
+        A failure of ours (the database gone, a bug) is logged in full and the person told
+        so in a line, privately for a button press whose spinner waits for an answer."""
+        try:
+            await self._handle(message)
+        except Exception:
+            log.exception(
+                "handling a %s message in chat %s failed", message.platform, message.chat_id
+            )
+            if self._addressed(message):  # chatter the bot overheard gets no apology
+                await self._apologize(message)
+
+    async def _apologize(self, message: IncomingMessage) -> None:
+        # The chat's language is stored in the database that may be what failed: both.
+        channel = Channel(platform=message.platform, address=message.chat_id)  # type: ignore[arg-type]
+        try:
+            # A vote press waits for its answer (a toast of 200 characters at most); other
+            # presses were answered on arrival.
+            if is_vote_press(message.text):
+                short = Say(
+                    hi="माफ़ कीजिए, हमारी ओर से गड़बड़ हुई; कुछ मिनट बाद फिर दबाएँ।",
+                    en="Sorry, that failed on our side; press again in a few minutes.",
+                )
+                if await self._reply_privately(message, channel, short.render("both")):
+                    return
+            text = Say(
+                hi="माफ़ कीजिए, हमारी ओर से कुछ गड़बड़ हुई (संचालक के लिए लॉग में दर्ज)। कुछ "
+                "मिनट बाद फिर कोशिश करें।",
+                en="Sorry, something failed on our side (logged for the operator). Please try "
+                "again in a few minutes.",
+            )
+            await self._reply(message, channel, text.render("both"), [])
+        except Exception:
+            log.exception("telling chat %s about the failure failed too", channel.key)
+
+    async def _handle(self, message: IncomingMessage) -> None:
         if message.event_id is not None and not await self._first_time(message.event_id):
             return
         channel = await self._channel(message)
