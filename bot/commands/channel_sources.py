@@ -221,6 +221,16 @@ async def unfollow(ctx: CommandContext) -> Say:
 async def _set_enabled(ctx: CommandContext, enabled: bool) -> Say:
     source = await _own(ctx, source_number(ctx))
     async with ctx.deps.uow_factory() as uow:
+        others = await uow.follows.owners(source.id or 0) - 1
+        if not enabled and others > 0:
+            # Pausing would stop other chats' news: this chat can only leave the source.
+            return Say(
+                hi=f"स्रोत {source.id} {others} और चैट का भी अपना स्रोत है, इसलिए उनके लिए "
+                f"चलता रहेगा। यहाँ बंद करने के लिए: /removesource {source.id}",
+                en=f"Source {source.id} is also the own source of {others} other "
+                f"chat{'s' if others > 1 else ''}, so it keeps being polled for them. To "
+                f"stop it here: /removesource {source.id}",
+            )
         if not await switch_source(uow, source.id or 0, enabled):
             return Say(hi=f"स्रोत {source.id} नहीं मिला।", en=f"No source {source.id}.")
         await uow.commit()
@@ -230,7 +240,8 @@ async def _set_enabled(ctx: CommandContext, enabled: bool) -> Say:
 
 
 async def pausesource(ctx: CommandContext) -> Say:
-    """Stop polling one of this chat's sources without removing it."""
+    """Stop polling one of this chat's sources without removing it (not one that other
+    chats added too: their news would stop with it)."""
     return await _set_enabled(ctx, False)
 
 

@@ -214,3 +214,32 @@ async def test_a_report_a_chats_own_source_brought_first_still_reaches_chats_of_
         if "ISRO" in line
     )
     assert "sources: Wire (shared)" in isro and "Alpha" not in isro
+
+
+async def test_a_chat_pauses_its_own_source_but_not_one_another_chat_added_too(
+    chat: Chat, web: FakeWebServer, uow_factory: UnitOfWorkFactory
+) -> None:
+    first = Chat(chat.router, chat.fake, chat_id=GROUP_A)
+    second = Chat(chat.router, chat.fake, chat_id=GROUP_C)
+    own_url, _ = await _newsroom(web, uow_factory)
+    await first.say("/lang en")
+    await second.say("/lang en")
+    added = await first.say(f"/addsource {own_url} Alpha", user=ADMIN)
+    source_id = int(added.split("Added source ")[1].split(" ")[0])
+
+    assert f"Source {source_id} paused." in await first.say(f"/pausesource {source_id}", user=ADMIN)
+    polls = sum(r.path == "/alpha.xml" for r in web.requests)
+    await _ingest(uow_factory)
+    assert sum(r.path == "/alpha.xml" for r in web.requests) == polls, "a paused source rests"
+    assert f"Source {source_id} resumed." in await first.say(
+        f"/resumesource {source_id}", user=ADMIN
+    )
+
+    await second.say(f"/addsource {own_url} Alpha", user=ADMIN)
+    refused = await first.say(f"/pausesource {source_id}", user=ADMIN)
+    assert f"Source {source_id} is also the own source of 1 other chat" in refused
+    assert f"To stop it here: /removesource {source_id}" in refused
+    polls = sum(r.path == "/alpha.xml" for r in web.requests)
+    await _ingest(uow_factory)
+    assert sum(r.path == "/alpha.xml" for r in web.requests) == polls + 1, "still polled"
+    assert "ISRO" in await second.say("/digest")
