@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.votes import Vote, VotedItem, VoteSignal
 from storage.models import ArticleRow, DeliveryRow, DigestItemRow, DigestRow, VoteRow
 from storage.repositories._dialect import insert_for
+from storage.repositories.articles import SqlArticleRepository
 
 #: Ids per IN (...) list, well under every database's parameter limit.
 _CHUNK = 500
@@ -125,6 +126,8 @@ class SqlVoteRepository:
             for article_id, source_id, story_terms in result.all():
                 sources[article_id] = source_id
                 terms[article_id] = dict(story_terms or {})
+        # A source that listed a voted article counts as one that carried it.
+        listed = await SqlArticleRepository(self._session).listed_by(article_ids)
         signals = []
         for item_id, value, updated_at, story_id, headline, ids in votes:
             summed: dict[str, float] = defaultdict(float)
@@ -140,7 +143,7 @@ class SqlVoteRepository:
                     headline=headline,
                     source_ids=frozenset(
                         s for a in ids or [] if (s := sources.get(int(a))) is not None
-                    ),
+                    ).union(*(listed.get(int(a), ()) for a in ids or [])),
                     terms=dict(summed),
                 )
             )

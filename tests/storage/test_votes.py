@@ -112,3 +112,19 @@ async def test_an_item_of_an_older_digest_knows_how_many_digests_came_since(
 
     assert fresh is not None and fresh.later_digests == 0 and fresh.headline == "Story 2"
     assert old is not None and old.later_digests == 1
+
+
+async def test_a_vote_counts_for_the_sources_that_listed_the_items_articles_too(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    channel, items, source = await _delivered_digest(uow_factory)
+    async with uow_factory() as uow:
+        wire = await uow.sources.add(a_source("https://wire.example/feed.xml", name="Wire"))
+        assert wire.id is not None
+        await uow.articles.record_listings(wire.id, ["https://news.example/one"], [])
+        await uow.votes.cast(Vote(channel, items[0], "telegram:1", UP), at=NOW)
+        await uow.commit()
+    async with uow_factory() as uow:
+        [signal] = await uow.votes.recent(channel, NOW - timedelta(days=1))
+
+    assert signal.source_ids == {source, wire.id}
