@@ -72,7 +72,14 @@ async def stats(ctx: CommandContext) -> Say:
         followed = (await uow.follows.followed_ids([ctx.channel.id]))[ctx.channel.id]
         n_sources = len(followed)
         week = await uow.articles.list_since(ctx.now - timedelta(days=7))
-        n_articles = sum(1 for a in week if a.source_id is None or a.source_id in followed)
+        listed = await uow.articles.listed_by([a.id for a in week if a.id is not None])
+        n_articles = sum(
+            1
+            for a in week
+            if a.source_id is None
+            or a.source_id in followed
+            or not listed.get(a.id or 0, frozenset()).isdisjoint(followed)
+        )
         deliveries = await uow.deliveries.list(limit=10_000)
         usage = await uow.usage.daily(days=7)
     sent = sum(1 for d in deliveries if d.status == "sent")

@@ -214,6 +214,7 @@ async def test_a_report_a_chats_own_source_brought_first_still_reaches_chats_of_
         if "ISRO" in line
     )
     assert "sources: Wire (shared)" in isro and "Alpha" not in isro
+    assert "Sources 1, articles this week 2," in await reader.say("/stats", user=ADMIN)
 
 
 async def test_a_chat_pauses_its_own_source_but_not_one_another_chat_added_too(
