@@ -190,19 +190,25 @@ def build_console(app: App) -> Extension | None:
 
 def build_router(app: App) -> CommandRouter:
     """The command core over the app's edges: what chat messages are routed through."""
-    from bot.adapters.platform_admins import SlackWorkspaceAdmins, TelegramChatAdmins
+    from bot.adapters.platform_admins import (
+        SlackConnectChannels,
+        SlackWorkspaceAdmins,
+        TelegramChatAdmins,
+    )
     from bot.adapters.slack import SlackAdapter
     from bot.adapters.telegram import TelegramAdapter
-    from bot.commands.deps import CommandDeps, PlatformAdmins, RateLimiter
+    from bot.commands.deps import CommandDeps, ExternalChats, PlatformAdmins, RateLimiter
     from bot.commands.registry import all_commands
     from bot.commands.router import CommandRouter
 
     platform_admins: dict[str, PlatformAdmins] = {}
+    external_chats: dict[str, ExternalChats] = {}
     telegram, slack = app.adapters.get("telegram"), app.adapters.get("slack")
     if isinstance(telegram, TelegramAdapter):
         platform_admins["telegram"] = TelegramChatAdmins(telegram.bot)
     if isinstance(slack, SlackAdapter):
         platform_admins["slack"] = SlackWorkspaceAdmins(slack.client)
+        external_chats["slack"] = SlackConnectChannels(slack.client)
     deps = CommandDeps(
         uow_factory=app.uow_factory,
         reader=app.reader,
@@ -211,6 +217,7 @@ def build_router(app: App) -> CommandRouter:
         admin_keys=app.settings.admin_keys,
         default_timezone=app.settings.timezone,
         platform_admins=platform_admins,
+        external_chats=external_chats,
         answerer=app.answerer,
         user_limiter=RateLimiter(app.settings.user_requests_per_minute, 60.0),
         source_add_limiter=RateLimiter(app.settings.source_adds_per_hour, 3600.0),

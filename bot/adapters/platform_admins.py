@@ -1,4 +1,5 @@
-"""Who the platforms themselves call admin: a Telegram group's administrators, Slack's admins.
+"""Who the platforms themselves call admin (a Telegram group's administrators, Slack's
+admins), and which Slack chats are shared with another organization.
 
 The command core asks these only after DIGESTBOT_ADMINS and the admins added from chat,
 so the platform is called for the rare admin command of someone not listed. Answers are
@@ -71,4 +72,42 @@ class SlackWorkspaceAdmins:
         user = response.get("user") or {}
         answer = bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner"))
         self._cache[message.user_id] = answer
+        return answer
+
+
+class SlackConnectChannels:
+    """Which Slack chats are shared with another organization (conversations.info).
+
+    Asked only while a chat's access is being decided, and cached; an error counts as
+    shared, so the chat waits for an admin instead of being let in on a guess.
+    """
+
+    def __init__(self, client: AsyncWebClient, *, ttl: float = SLACK_TTL, size: int = 4096) -> None:
+        self.client = client
+        self._cache: TTLCache[str, bool] = TTLCache(maxsize=size, ttl=ttl)
+
+    async def is_external(self, message: IncomingMessage) -> bool:
+        """True for a Slack Connect channel or direct message (or one pending to be)."""
+        cached = self._cache.get(message.chat_id)
+        if cached is not None:
+            return cached
+        try:
+            response = await self.client.conversations_info(channel=message.chat_id)
+        except SlackApiError as exc:
+            error = exc.response.get("error")
+            hint = (
+                "; add the channels:read, groups:read, im:read and mpim:read scopes"
+                if error == "missing_scope"
+                else ""
+            )
+            log.warning(
+                "conversations.info for %s failed (%s), so it waits for an admin%s",
+                message.chat_id,
+                error,
+                hint,
+            )
+            return True
+        channel = response.get("channel") or {}
+        answer = bool(channel.get("is_ext_shared") or channel.get("is_pending_ext_shared"))
+        self._cache[message.chat_id] = answer
         return answer

@@ -24,6 +24,14 @@ class PlatformAdmins(Protocol):
         """True when the platform says the sender administers this chat or workspace."""
 
 
+class ExternalChats(Protocol):
+    """Whether a chat is shared with people outside the organization (Slack Connect)."""
+
+    async def is_external(self, message: IncomingMessage) -> bool:
+        """True when the chat `message` came from is shared with another organization, or
+        when that cannot be told (letting a chat in on an error is not safe)."""
+
+
 @dataclass
 class RateLimiter:
     """At most `limit` uses per `per_seconds` per key, in a sliding window (in-process)."""
@@ -55,6 +63,8 @@ class CommandDeps:
     admin_keys: frozenset[str] = frozenset()
     default_timezone: str = "Asia/Kolkata"
     platform_admins: Mapping[str, PlatformAdmins] = field(default_factory=dict)
+    #: Per platform, who tells a chat shared with another organization (see `AccessPolicy`).
+    external_chats: Mapping[str, ExternalChats] = field(default_factory=dict)
     answerer: Answerer | None = None
     user_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(5, 60.0))
     source_add_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(10, 3600.0))

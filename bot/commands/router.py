@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 
 from bot.adapters.base import PrivateReplies
@@ -173,6 +173,7 @@ class CommandRouter:
             timezone=deps.default_timezone,
             now=datetime.now(UTC),
             addressed=self._addressed(message),
+            is_external=self._external_check(message),
         )
         channel = admission.channel
         if admission.admitted:
@@ -189,6 +190,17 @@ class CommandRouter:
             if channel.access == "pending":
                 await ask_admins(deps.uow_factory, deps.adapters, deps.admin_keys, channel, message)
         return None
+
+    def _external_check(self, message: IncomingMessage) -> Callable[[], Awaitable[bool]] | None:
+        """How to ask the platform whether the chat is shared with another organization."""
+        external = self.deps.external_chats.get(message.platform)
+        if external is None:
+            return None
+
+        async def check() -> bool:
+            return await external.is_external(message)
+
+        return check
 
     def _addressed(self, message: IncomingMessage) -> bool:
         """Whether the message speaks to the bot: a command, a private chat, a mention, a

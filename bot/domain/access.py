@@ -45,7 +45,8 @@ class AccessDecision:
 @dataclass(frozen=True)
 class AccessPolicy:
     """The operator's rule for chats: DIGESTBOT_ACCESS, DIGESTBOT_ALLOWED_CHATS and whether
-    the Slack workspace the app is installed in counts as allowed.
+    the Slack workspace the app is installed in counts as allowed (its channels shared with
+    other organizations do not).
 
     The default is the safe one: `approval`, so an unknown chat costs nothing until an
     admin says yes.
@@ -56,11 +57,19 @@ class AccessPolicy:
     slack_workspace_allowed: bool = True
 
     def decide(
-        self, platform: str, address: str, stored: ChatAccess | None, *, admin_dm: bool = False
+        self,
+        platform: str,
+        address: str,
+        stored: ChatAccess | None,
+        *,
+        admin_dm: bool = False,
+        external: bool = False,
     ) -> AccessDecision:
         """The access of the chat at `platform:address`, whose stored access is `stored`
         (None: a chat seen for the first time). `admin_dm` is a private chat with an admin,
-        always allowed so an admin can always reach the bot."""
+        always allowed so an admin can always reach the bot. `external` is a Slack channel
+        shared with another organization (Slack Connect): not the workspace's alone, so the
+        workspace rule does not let it in."""
         if platform not in CHAT_PLATFORMS:
             return AccessDecision("allowed", "set up by the operator")
         if admin_dm:
@@ -72,12 +81,21 @@ class AccessPolicy:
         if self.mode == "open":
             return AccessDecision("allowed", "DIGESTBOT_ACCESS is open")
         if self.mode == "approval":
-            if platform == "slack" and self.slack_workspace_allowed:
+            if platform == "slack" and self.slack_workspace_allowed and not external:
                 return AccessDecision("allowed", "a Slack channel of the installed workspace")
+            if external:
+                return AccessDecision(
+                    "pending", "a Slack Connect channel, shared with another organization"
+                )
             return AccessDecision("pending", "waits for an admin (DIGESTBOT_ACCESS is approval)")
         if stored == "pending":
             return AccessDecision("pending", "still waits for an admin")
         return AccessDecision("denied", "not listed and DIGESTBOT_ACCESS is closed")
+
+    def lets_in_workspace(self, platform: str) -> bool:
+        """Whether a chat of `platform` may be let in for being the workspace's: then whether
+        it is shared with another organization matters (see `decide`)."""
+        return self.mode == "approval" and platform == "slack" and self.slack_workspace_allowed
 
 
 #: Every chat allowed, as before access existed (DIGESTBOT_ACCESS=open).

@@ -9,7 +9,7 @@ a new chat made to wait or refused, and every change. A new chat let in is not l
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -46,26 +46,37 @@ async def admit(
     timezone: str,
     now: datetime,
     addressed: bool = True,
+    is_external: Callable[[], Awaitable[bool]] | None = None,
 ) -> Admission:
     """The channel of the message's chat, created with the policy's access the first time,
     its access brought up to date with the policy (an admin's private chat, a chat listed
     since, a pending chat under a mode that now lets it in), in one transaction.
 
     Only a message `addressed` to the bot can be the first refusal: group chatter the bot
-    overhears does not make it speak up."""
+    overhears does not make it speak up. `is_external` tells a Slack Connect channel; it is
+    asked (the platform called) only while the chat's access is still to be decided and the
+    workspace rule could let it in."""
     platform, address = message.platform, message.chat_id
+    external = False
+    if is_external is not None and policy.lets_in_workspace(platform):
+        async with uow_factory() as uow:
+            known = await uow.channels.find(platform, address)
+        if known is None or known.access == "pending":
+            external = await is_external()
     async with uow_factory() as uow:
         admin_dm = message.is_private and await _is_listed_admin(uow, admin_keys, message)
         channel = await uow.channels.find(platform, address)
         if channel is None:
-            decision = policy.decide(platform, address, None, admin_dm=admin_dm)
+            decision = policy.decide(platform, address, None, admin_dm=admin_dm, external=external)
             channel = await uow.channels.get_or_create(
                 platform, address, timezone=timezone, access=decision.access
             )
             if channel.access != "allowed":  # a new chat let in is business as usual
                 await audit_access(uow, channel, "policy", f"new chat, {decision.reason}")
         else:
-            decision = policy.decide(platform, address, channel.access, admin_dm=admin_dm)
+            decision = policy.decide(
+                platform, address, channel.access, admin_dm=admin_dm, external=external
+            )
             if decision.access != channel.access:
                 assert channel.id is not None
                 await uow.channels.set_access(channel.id, decision.access)

@@ -47,6 +47,16 @@ def test_a_chats_access_follows_the_table(
     assert policy(mode).decide(platform, address, stored).access == expected
 
 
+@pytest.mark.parametrize(("stored", "mode"), [(None, "approval"), ("pending", "approval")])
+def test_a_slack_connect_channel_waits_though_the_workspace_rule_is_on(
+    stored: ChatAccess | None, mode: str
+) -> None:
+    decision = policy(mode).decide("slack", "C0EXT", stored, external=True)
+    assert decision.access == "pending" and "Slack Connect" in decision.reason
+    assert policy("open").decide("slack", "C0EXT", stored, external=True).access == "allowed"
+    assert policy(mode).decide("slack", "C0LIST", stored, external=True).access == "allowed"
+
+
 def test_without_the_slack_rule_a_slack_channel_waits_like_a_telegram_chat() -> None:
     assert policy("approval", slack=False).decide("slack", "C0NEW", None).access == "pending"
 

@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
 from bot.adapters.pacing import Pacer, PacingPolicy, Rate
-from bot.adapters.platform_admins import SlackWorkspaceAdmins
+from bot.adapters.platform_admins import SlackConnectChannels, SlackWorkspaceAdmins
 from bot.adapters.slack import SlackAdapter
 from bot.adapters.slack_events import SlackSocketMode
 from bot.commands.deps import CommandDeps
@@ -104,6 +104,7 @@ async def slack_workspace(
             platform_admins=(
                 {"slack": SlackWorkspaceAdmins(slack.client)} if workspace_admins else {}
             ),
+            external_chats={"slack": SlackConnectChannels(slack.client)},
             access=policy or AccessPolicy(),
         )
         socket = SlackSocketMode(

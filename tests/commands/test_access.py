@@ -216,6 +216,34 @@ async def test_under_approval_a_channel_of_the_workspace_is_served_at_once(
     assert not workspace.fake.posts_to(SLACK_ADMIN)
 
 
+async def test_a_slack_connect_channel_waits_for_an_admin_though_the_workspace_rule_is_on(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    async with slack_workspace(uow_factory, AccessPolicy(), admin_keys=SLACK_ADMINS) as workspace:
+        workspace.fake.channels[CHANNEL] = {"id": CHANNEL, "name": "news", "is_ext_shared": True}
+        notice = await workspace.say("/digest subscribe en")
+
+        assert "waiting for an admin to approve it" in notice.text
+        [request] = workspace.fake.posts_to(SLACK_ADMIN)
+        assert "A new chat asks to use the bot: slack:C0NEWS" in request.text
+        async with uow_factory() as uow:
+            channel = await uow.channels.find("slack", CHANNEL)
+            [entry] = await uow.audit.recent(limit=5)
+            subscribed = await uow.channels.active_subscriptions()
+        assert channel is not None and channel.access == "pending"
+        assert "Slack Connect channel" in (entry.detail or "")
+        assert subscribed == [], "the command did not run"
+
+
+async def test_a_slack_channel_that_cannot_be_looked_up_waits_rather_than_gets_in(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    async with slack_workspace(uow_factory, AccessPolicy(), admin_keys=SLACK_ADMINS) as workspace:
+        workspace.fake.inject_fault(CHANNEL, "channel_not_found", times=1)
+        notice = await workspace.say("/digest subscribe en")
+    assert "waiting for an admin to approve it" in notice.text
+
+
 async def test_a_vote_pressed_in_a_denied_chat_is_answered_with_the_reason_and_not_counted(
     uow_factory: UnitOfWorkFactory,
 ) -> None:

@@ -273,7 +273,7 @@ class FakeSlackServer:
         channel = str(params.get("channel", ""))
         fault = self._faults.get(channel)
         if fault and fault.error == "channel_not_found":
-            raise _SlackError("channel_not_found")
+            self._check_fault(channel)  # counts against the fault's `times`, like a post
         info = {"id": channel, "name": channel.lower(), "is_private": False, "is_member": True}
         info["is_archived"] = bool(fault and fault.error == "is_archived")
         return {"channel": self.channels.get(channel, info)}
