@@ -12,6 +12,7 @@ from rich.table import Table
 from bot.cli.common import echo, fail, opened_app, out_console, parse_since, run
 from bot.domain.sources import LangHint, Source, priority_problem
 from bot.errors import DigestbotError
+from bot.services.source_admin import switch_source
 
 app = typer.Typer(help="Add, list, remove, import and export sources.", no_args_is_help=True)
 
@@ -160,15 +161,28 @@ def set_priority(
 
 @app.command("remove")
 def remove(source_id: Annotated[int, typer.Argument(help="The id from `source list`.")]) -> None:
-    """Remove a source (its stored articles stay)."""
+    """Remove a source (its stored articles stay). A source chats added themselves is taken
+    from those chats and stopped instead: deleting it would show its articles to every chat."""
 
     async def main() -> None:
         async with opened_app() as bot, bot.uow_factory() as uow:
-            removed = await uow.sources.remove(source_id)
+            source = await uow.sources.get(source_id)
+            if source is None:
+                raise DigestbotError(f"no source {source_id}: see `digestbot source list`")
+            if source.shared:
+                await uow.sources.remove(source_id)
+            else:
+                chats = await uow.follows.disown_everywhere(source_id)
+                await switch_source(uow, source_id, False)
             await uow.commit()
-        if not removed:
-            raise DigestbotError(f"no source {source_id}: see `digestbot source list`")
-        echo(f"removed source {source_id}")
+        if source.shared:
+            echo(f"removed source {source_id}")
+        else:
+            echo(
+                f"source {source_id} was added in {chats} chat{'' if chats == 1 else 's'}: it "
+                "no longer reaches them and is not polled; its articles stay, seen by no other "
+                "chat (a chat adding its URL again brings it back)"
+            )
 
     run(main)
 

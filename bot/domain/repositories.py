@@ -91,6 +91,9 @@ class FollowRepository(Protocol):
     async def disown(self, channel_id: int, source_id: int) -> bool:
         """The channel no longer owns the source; False when it did not."""
 
+    async def disown_everywhere(self, source_id: int) -> int:
+        """Remove the source from every channel that added it; how many channels had."""
+
     async def owners(self, source_id: int) -> int:
         """How many channels own the source."""
 

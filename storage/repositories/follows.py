@@ -136,6 +136,15 @@ class SqlFollowRepository:
         """Delete the channel's `own` row for the source."""
         return await self._delete(channel_id, source_id, OWN)
 
+    async def disown_everywhere(self, source_id: int) -> int:
+        """Delete every channel's `own` row for the source; how many there were."""
+        removed = await self._session.scalars(
+            delete(ChannelSourceRow)
+            .where(ChannelSourceRow.source_id == source_id, ChannelSourceRow.relation == OWN)
+            .returning(ChannelSourceRow.channel_id)
+        )
+        return len(list(removed))
+
     async def owners(self, source_id: int) -> int:
         """Channels with an `own` row for the source."""
         count = await self._session.scalar(

@@ -8,6 +8,9 @@ real reader polling the fake web server, and the fake Telegram and Slack servers
 
 from __future__ import annotations
 
+import asyncio
+import os
+import sys
 from datetime import UTC, datetime
 
 from bot.domain.repositories import UnitOfWorkFactory
@@ -244,3 +247,38 @@ async def test_a_chat_pauses_its_own_source_but_not_one_another_chat_added_too(
     await _ingest(uow_factory)
     assert sum(r.path == "/alpha.xml" for r in web.requests) == polls + 1, "still polled"
     assert "ISRO" in await second.say("/digest")
+
+
+async def test_the_operator_removing_a_chats_own_source_does_not_show_its_news_to_other_chats(
+    chat: Chat, web: FakeWebServer, uow_factory: UnitOfWorkFactory, migrated_url: str
+) -> None:
+    group = Chat(chat.router, chat.fake, chat_id=GROUP_A)
+    other = Chat(chat.router, chat.fake, chat_id=GROUP_C)
+    own_url, _ = await _newsroom(web, uow_factory)
+    await group.say("/lang en")
+    await other.say("/lang en")
+    added = await group.say(f"/addsource {own_url} Alpha", user=ADMIN)
+    source_id = int(added.split("Added source ")[1].split(" ")[0])
+    await _ingest(uow_factory)
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DIGESTBOT_")}
+    removing = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "source",
+        "remove",
+        str(source_id),
+        env=env | {"DIGESTBOT_DATABASE_URL": migrated_url},
+        stdout=asyncio.subprocess.PIPE,
+    )
+    said, _ = await removing.communicate()
+
+    assert removing.returncode == 0, said
+    assert f"source {source_id} was added in 1 chat: it no longer reaches them" in said.decode()
+    assert "ISRO" not in await other.say("/digest")
+    assert "ISRO" not in await group.say("/digest")
+    assert "Alpha" not in await group.say("/sources")
+    async with uow_factory() as uow:
+        stopped = await uow.sources.get(source_id)
+    assert stopped is not None and not stopped.enabled
