@@ -220,16 +220,23 @@ async def test_a_report_a_chats_own_source_brought_first_still_reaches_chats_of_
     assert "Sources 1, articles this week 2," in await reader.say("/stats", user=ADMIN)
 
 
-async def test_a_chat_pauses_its_own_source_but_not_one_another_chat_added_too(
+async def _alpha_in_one_of_two_groups(
     chat: Chat, web: FakeWebServer, uow_factory: UnitOfWorkFactory
-) -> None:
+) -> tuple[Chat, Chat, int, str]:
+    """Groups A and C reading English; A adds the Alpha feed: (A, C, Alpha's id, its URL)."""
     first = Chat(chat.router, chat.fake, chat_id=GROUP_A)
     second = Chat(chat.router, chat.fake, chat_id=GROUP_C)
     own_url, _ = await _newsroom(web, uow_factory)
     await first.say("/lang en")
     await second.say("/lang en")
     added = await first.say(f"/addsource {own_url} Alpha", user=ADMIN)
-    source_id = int(added.split("Added source ")[1].split(" ")[0])
+    return first, second, int(added.split("Added source ")[1].split(" ")[0]), own_url
+
+
+async def test_a_chat_pauses_its_own_source_but_not_one_another_chat_added_too(
+    chat: Chat, web: FakeWebServer, uow_factory: UnitOfWorkFactory
+) -> None:
+    first, second, source_id, own_url = await _alpha_in_one_of_two_groups(chat, web, uow_factory)
 
     assert f"Source {source_id} paused." in await first.say(f"/pausesource {source_id}", user=ADMIN)
     polls = sum(r.path == "/alpha.xml" for r in web.requests)
@@ -252,13 +259,7 @@ async def test_a_chat_pauses_its_own_source_but_not_one_another_chat_added_too(
 async def test_the_operator_removing_a_chats_own_source_does_not_show_its_news_to_other_chats(
     chat: Chat, web: FakeWebServer, uow_factory: UnitOfWorkFactory, migrated_url: str
 ) -> None:
-    group = Chat(chat.router, chat.fake, chat_id=GROUP_A)
-    other = Chat(chat.router, chat.fake, chat_id=GROUP_C)
-    own_url, _ = await _newsroom(web, uow_factory)
-    await group.say("/lang en")
-    await other.say("/lang en")
-    added = await group.say(f"/addsource {own_url} Alpha", user=ADMIN)
-    source_id = int(added.split("Added source ")[1].split(" ")[0])
+    group, other, source_id, _ = await _alpha_in_one_of_two_groups(chat, web, uow_factory)
     await _ingest(uow_factory)
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("DIGESTBOT_")}
