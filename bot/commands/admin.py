@@ -24,9 +24,7 @@ async def style(ctx: CommandContext) -> Say:
             )
         )
     ctx.channel.style_note = "" if note.lower() == "off" else note
-    async with ctx.deps.uow_factory() as uow:
-        await uow.channels.update(ctx.channel)
-        await uow.commit()
+    await ctx.save_channel()
     shown = ctx.channel.style_note or "—"
     return Say(hi=f"शैली: {shown}", en=f"Style note: {shown}")
 

@@ -71,6 +71,12 @@ class CommandContext:
         """The single language for text that cannot be given in both (e.g. an answer)."""
         return "en" if self.channel.language == "en" else "hi"
 
+    async def save_channel(self) -> None:
+        """Store the chat's settings as the command changed them on `channel`."""
+        async with self.deps.uow_factory() as uow:
+            await uow.channels.update(self.channel)
+            await uow.commit()
+
 
 Handler = Callable[[CommandContext], Awaitable[Say]]
 

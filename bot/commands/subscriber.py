@@ -204,12 +204,8 @@ async def _digest_size(ctx: CommandContext, words: list[str]) -> Say:
                 en=f"The size must be from 1 to {largest}, e.g. /digest size 8.",
             )
         )
-    async with ctx.deps.uow_factory() as uow:
-        channel = await uow.channels.get(ctx.channel.id or 0) or ctx.channel
-        channel.digest_size = size
-        await uow.channels.update(channel)
-        await uow.commit()
     ctx.channel.digest_size = size
+    await ctx.save_channel()
     return Say(
         hi=f"अब हर सार में अधिकतम {size} ख़बरें होंगी, सबसे बड़ी पहले।",
         en=f"Digests here now show up to {size} stories, the biggest first.",

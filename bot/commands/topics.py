@@ -133,12 +133,8 @@ async def _only(ctx: CommandContext, value: str) -> Say:
                 en="Add a topic first, e.g. /topics add elections",
             )
         )
-    async with ctx.deps.uow_factory() as uow:
-        channel = await uow.channels.get(ctx.channel.id or 0) or ctx.channel
-        channel.topics_only = only
-        await uow.channels.update(channel)
-        await uow.commit()
     ctx.channel.topics_only = only
+    await ctx.save_channel()
     if only:
         return Say(
             hi="अब केवल आपके विषयों की ख़बरें दिखेंगी।",

@@ -50,22 +50,17 @@ async def admit(
 ) -> Admission:
     """The channel of the message's chat, created with the policy's access the first time,
     its access brought up to date with the policy (an admin's private chat, a chat listed
-    since, a pending chat under a mode that now lets it in), in one transaction.
+    since, a pending chat under a mode that now lets it in), in one transaction, or
+    two with the platform asked in between when `is_external` must be.
 
     Only a message `addressed` to the bot can be the first refusal: group chatter the bot
     overhears does not make it speak up. `is_external` tells a Slack Connect channel; it is
     asked (the platform called) only while the chat's access is still to be decided and the
     workspace rule could let it in."""
     platform, address = message.platform, message.chat_id
-    external = False
-    if is_external is not None and policy.lets_in_workspace(platform):
-        async with uow_factory() as uow:
-            known = await uow.channels.find(platform, address)
-        if known is None or known.access == "pending":
-            external = await is_external()
-    async with uow_factory() as uow:
+
+    async def settle(uow: UnitOfWork, channel: Channel | None, external: bool) -> Admission:
         admin_dm = message.is_private and await _is_listed_admin(uow, admin_keys, message)
-        channel = await uow.channels.find(platform, address)
         if channel is None:
             decision = policy.decide(platform, address, None, admin_dm=admin_dm, external=external)
             channel = await uow.channels.get_or_create(
@@ -87,7 +82,18 @@ async def admit(
             assert channel.id is not None
             first = await uow.channels.mark_access_noticed(channel.id, now)
         await uow.commit()
-    return Admission(channel, first)
+        return Admission(channel, first)
+
+    async with uow_factory() as uow:
+        channel = await uow.channels.find(platform, address)
+        undecided = channel is None or channel.access == "pending"
+        if not (undecided and is_external is not None and policy.lets_in_workspace(platform)):
+            return await settle(uow, channel, external=False)
+    # The platform is asked between transactions, and only while the chat is undecided.
+    assert is_external is not None
+    external = await is_external()
+    async with uow_factory() as uow:
+        return await settle(uow, await uow.channels.find(platform, address), external)
 
 
 async def _is_listed_admin(

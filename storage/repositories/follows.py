@@ -97,39 +97,14 @@ class SqlFollowRepository:
 
     async def set_priority(self, channel_id: int, source_id: int, priority: int) -> None:
         """Store the priority on the channel's row, making a `follow` row when it has none."""
-        await self._session.execute(
-            insert_for(self._session, ChannelSourceRow)
-            .values(
-                channel_id=channel_id,
-                source_id=source_id,
-                relation=FOLLOW,
-                priority=priority,
-                created_at=utcnow(),
-            )
-            .on_conflict_do_update(
-                index_elements=[ChannelSourceRow.channel_id, ChannelSourceRow.source_id],
-                set_={"priority": priority},
-            )
-        )
+        await self._upsert(channel_id, source_id, {"priority": priority}, relation=FOLLOW)
 
     async def own(self, channel_id: int, source_id: int, added_by: str | None) -> bool:
         """Insert (or turn an `unfollowed` row into) an `own` row."""
         existing = await self._relation(channel_id, source_id)
         if existing == OWN:
             return False
-        statement = insert_for(self._session, ChannelSourceRow).values(
-            channel_id=channel_id,
-            source_id=source_id,
-            relation=OWN,
-            added_by=added_by,
-            created_at=utcnow(),
-        )
-        await self._session.execute(
-            statement.on_conflict_do_update(
-                index_elements=[ChannelSourceRow.channel_id, ChannelSourceRow.source_id],
-                set_={"relation": OWN, "added_by": added_by},
-            )
-        )
+        await self._upsert(channel_id, source_id, {"relation": OWN, "added_by": added_by})
         return True
 
     async def disown(self, channel_id: int, source_id: int) -> bool:
@@ -169,19 +144,7 @@ class SqlFollowRepository:
         existing = await self._relation(channel_id, source_id)
         if existing in (UNFOLLOWED, OWN):
             return False
-        await self._session.execute(
-            insert_for(self._session, ChannelSourceRow)
-            .values(
-                channel_id=channel_id,
-                source_id=source_id,
-                relation=UNFOLLOWED,
-                created_at=utcnow(),
-            )
-            .on_conflict_do_update(
-                index_elements=[ChannelSourceRow.channel_id, ChannelSourceRow.source_id],
-                set_={"relation": UNFOLLOWED},
-            )
-        )
+        await self._upsert(channel_id, source_id, {"relation": UNFOLLOWED})
         return True
 
     async def follow(self, channel_id: int, source_id: int) -> bool:
@@ -197,6 +160,26 @@ class SqlFollowRepository:
             .returning(ChannelSourceRow.source_id)
         )
         return changed is not None
+
+    async def _upsert(
+        self,
+        channel_id: int,
+        source_id: int,
+        changes: dict[str, object],
+        *,
+        relation: str | None = None,
+    ) -> None:
+        """Set `changes` on the channel's row for the source, in one statement that inserts
+        the row (with `relation`, else the relation `changes` gives) when there is none."""
+        values = {"relation": relation, **changes} if relation else dict(changes)
+        await self._session.execute(
+            insert_for(self._session, ChannelSourceRow)
+            .values(channel_id=channel_id, source_id=source_id, created_at=utcnow(), **values)
+            .on_conflict_do_update(
+                index_elements=[ChannelSourceRow.channel_id, ChannelSourceRow.source_id],
+                set_=changes,
+            )
+        )
 
     async def _relation(self, channel_id: int, source_id: int) -> str | None:
         row = await self._session.get(ChannelSourceRow, (channel_id, source_id))

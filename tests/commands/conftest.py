@@ -10,16 +10,12 @@ import pytest
 
 from bot.adapters.pacing import Pacer, PacingPolicy, Rate
 from bot.adapters.telegram import TelegramAdapter
-from bot.commands.deps import CommandDeps
 from bot.commands.registry import all_commands
 from bot.commands.router import CommandRouter
-from bot.digest.compose import OfflineDigestComposer
-from bot.domain.access import OPEN_ACCESS
 from bot.domain.messages import IncomingMessage
 from bot.domain.repositories import UnitOfWorkFactory
-from bot.services.publish import DigestMaker
 from bot.sources.reader import WebSourceReader
-from bot.summarize.offline import ExtractiveSummarizer
+from tests.commands.offline import offline_deps
 from tests.commands.slack_workspace import Workspace, slack_workspace
 from tests.fakes.telegram_server import FakeTelegramServer, TelegramLimits
 from tests.fakes.web_server import FakeWebServer
@@ -78,16 +74,12 @@ async def chat(uow_factory: UnitOfWorkFactory) -> AsyncIterator[Chat]:
         pacer = Pacer(PacingPolicy(per_chat=FAST, overall=FAST, per_group=FAST))
         telegram = TelegramAdapter(TOKEN, base_url=fake.base_url, pacer=pacer)
         reader = WebSourceReader(allow_private_urls=True)  # feeds are on 127.0.0.1
-        summarizer = ExtractiveSummarizer()
-        deps = CommandDeps(
-            uow_factory=uow_factory,
-            reader=reader,
-            maker=DigestMaker(summarizer, summarizer, OfflineDigestComposer()),
-            adapters={"telegram": telegram},
+        deps = offline_deps(
+            uow_factory,
+            reader,
+            {"telegram": telegram},
             admin_keys=frozenset({f"telegram:{ADMIN}"}),
             default_timezone="Asia/Kolkata",
-            # These transcripts test the commands, not access (tests/commands/test_access.py).
-            access=OPEN_ACCESS,
         )
         yield Chat(CommandRouter(deps, all_commands()), fake)
         await telegram.aclose()

@@ -16,16 +16,13 @@ from bot.adapters.pacing import Pacer, PacingPolicy, Rate
 from bot.adapters.platform_admins import SlackConnectChannels, SlackWorkspaceAdmins
 from bot.adapters.slack import SlackAdapter
 from bot.adapters.slack_events import SlackSocketMode
-from bot.commands.deps import CommandDeps
 from bot.commands.registry import all_commands
 from bot.commands.router import CommandRouter
-from bot.digest.compose import OfflineDigestComposer
 from bot.domain.access import AccessPolicy
 from bot.domain.repositories import UnitOfWorkFactory
-from bot.services.publish import DigestMaker
 from bot.sources.reader import WebSourceReader
-from bot.summarize.offline import ExtractiveSummarizer
 from tests.adapters import slack_recorded as recorded
+from tests.commands.offline import offline_deps
 from tests.fakes.slack_server import FakeSlackServer, SlackLimits, SlackPost
 
 SLACK_TOKEN = "xoxb-slack-transcripts-token"
@@ -94,12 +91,10 @@ async def slack_workspace(
             SLACK_TOKEN, base_url=fake.base_url, pacer=Pacer(PacingPolicy(per_chat=FAST))
         )
         reader = WebSourceReader(allow_private_urls=True)  # feeds are on 127.0.0.1
-        summarizer = ExtractiveSummarizer()
-        deps = CommandDeps(
-            uow_factory=uow_factory,
-            reader=reader,
-            maker=DigestMaker(summarizer, summarizer, OfflineDigestComposer()),
-            adapters={"slack": slack},
+        deps = offline_deps(
+            uow_factory,
+            reader,
+            {"slack": slack},
             admin_keys=admin_keys,
             platform_admins=(
                 {"slack": SlackWorkspaceAdmins(slack.client)} if workspace_admins else {}

@@ -12,17 +12,14 @@ from bot.adapters.pacing import Pacer, PacingPolicy, Rate
 from bot.adapters.platform_admins import TelegramChatAdmins
 from bot.adapters.telegram import TelegramAdapter
 from bot.adapters.telegram_updates import TelegramUpdates
-from bot.commands.deps import CommandDeps
 from bot.commands.registry import all_commands
 from bot.commands.router import CommandRouter
-from bot.digest.compose import OfflineDigestComposer
 from bot.domain.access import AccessPolicy
 from bot.domain.repositories import UnitOfWorkFactory
 from bot.llm.prompts import PromptStore
-from bot.services.publish import DigestMaker
 from bot.sources.reader import WebSourceReader
-from bot.summarize.offline import ExtractiveSummarizer
 from tests.answers.conftest import answerer_for
+from tests.commands.offline import offline_deps
 from tests.fakes.openai_server import FakeOpenAIServer
 from tests.fakes.telegram_server import FakeTelegramServer, SentMessage, TelegramLimits
 
@@ -82,12 +79,10 @@ async def telegram_bot(
         telegram = TelegramAdapter(TOKEN, base_url=fake.base_url, pacer=pacer)
         answerer, client = answerer_for(llm, uow_factory, PromptStore.load())
         reader = WebSourceReader()
-        summarizer = ExtractiveSummarizer()
-        deps = CommandDeps(
-            uow_factory=uow_factory,
-            reader=reader,
-            maker=DigestMaker(summarizer, summarizer, OfflineDigestComposer()),
-            adapters={"telegram": telegram},
+        deps = offline_deps(
+            uow_factory,
+            reader,
+            {"telegram": telegram},
             admin_keys=admins,
             platform_admins={"telegram": TelegramChatAdmins(telegram.bot)},
             answerer=answerer,

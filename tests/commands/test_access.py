@@ -212,8 +212,12 @@ async def test_under_approval_a_channel_of_the_workspace_is_served_at_once(
 ) -> None:
     async with slack_workspace(uow_factory, AccessPolicy(), admin_keys=SLACK_ADMINS) as workspace:
         reply = await workspace.say("/digest subscribe en")
+        again = await workspace.say("/digest sources")
     assert "Subscribed (en, daily 08:00)" in reply.text
+    assert again.text.startswith("No sources yet")
     assert not workspace.fake.posts_to(SLACK_ADMIN)
+    # Slack is asked once, while the channel was new; a decided channel costs no call.
+    assert workspace.fake.calls.count("conversations.info") == 1
 
 
 async def test_a_slack_connect_channel_waits_for_an_admin_though_the_workspace_rule_is_on(

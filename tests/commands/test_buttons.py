@@ -10,16 +10,12 @@ import pytest
 from bot.adapters.pacing import Pacer, PacingPolicy, Rate
 from bot.adapters.telegram import TelegramAdapter
 from bot.adapters.telegram_updates import TelegramUpdates
-from bot.commands.deps import CommandDeps
 from bot.commands.registry import all_commands
 from bot.commands.router import CommandRouter
-from bot.digest.compose import OfflineDigestComposer
-from bot.domain.access import OPEN_ACCESS
 from bot.domain.repositories import UnitOfWorkFactory
-from bot.services.publish import DigestMaker
 from bot.sources.reader import WebSourceReader
-from bot.summarize.offline import ExtractiveSummarizer
 from tests.adapters import slack_recorded as recorded
+from tests.commands.offline import offline_deps
 from tests.commands.slack_workspace import CHANNEL, Workspace
 from tests.fakes.telegram_server import FakeTelegramServer, TelegramLimits
 
@@ -34,15 +30,8 @@ async def polled(uow_factory: UnitOfWorkFactory) -> AsyncIterator[FakeTelegramSe
     async with FakeTelegramServer(TOKEN, limits=limits) as fake:
         pacer = Pacer(PacingPolicy(per_chat=FAST, overall=FAST, per_group=FAST))
         telegram = TelegramAdapter(TOKEN, base_url=fake.base_url, pacer=pacer)
-        summarizer = ExtractiveSummarizer()
         reader = WebSourceReader()
-        deps = CommandDeps(
-            uow_factory=uow_factory,
-            reader=reader,
-            maker=DigestMaker(summarizer, summarizer, OfflineDigestComposer()),
-            adapters={"telegram": telegram},
-            access=OPEN_ACCESS,
-        )
+        deps = offline_deps(uow_factory, reader, {"telegram": telegram})
         updates = TelegramUpdates(telegram.bot, CommandRouter(deps, all_commands()), poll_timeout=1)
         stop = asyncio.Event()
         polling = asyncio.create_task(updates.run_polling(stop))

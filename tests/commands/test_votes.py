@@ -20,18 +20,15 @@ from bot.adapters.pacing import Pacer, PacingPolicy, Rate
 from bot.adapters.slack import SlackAdapter
 from bot.adapters.telegram import TelegramAdapter
 from bot.adapters.telegram_updates import TelegramUpdates
-from bot.commands.deps import CommandDeps
 from bot.commands.registry import all_commands
 from bot.commands.router import CommandRouter
-from bot.digest.compose import OfflineDigestComposer
-from bot.domain.access import OPEN_ACCESS
 from bot.domain.channels import Channel
 from bot.domain.languages import Lang
 from bot.domain.repositories import UnitOfWorkFactory
 from bot.domain.sources import Source
 from bot.services.publish import DigestMaker, publish
-from bot.summarize.offline import ExtractiveSummarizer
 from tests.adapters import slack_recorded as recorded
+from tests.commands.offline import offline_deps, offline_maker
 from tests.commands.slack_workspace import CHANNEL, MEMBER, SLACK_TOKEN, Workspace
 from tests.fakes.slack_server import SlackPost
 from tests.fakes.telegram_server import FakeTelegramServer, SentMessage, TelegramLimits
@@ -84,9 +81,7 @@ async def _news_day(uow_factory: UnitOfWorkFactory, platform: str, addresses: li
             await uow.channels.update(chat)
             chats.append(chat)
         await uow.commit()
-    summarizer = ExtractiveSummarizer()
-    maker = DigestMaker(summarizer, summarizer, OfflineDigestComposer())
-    return NewsDay(uow_factory, maker, OutletReader(), sources, chats)
+    return NewsDay(uow_factory, offline_maker(), OutletReader(), sources, chats)
 
 
 def _outlets(links: list[tuple[str, str]]) -> list[str]:
@@ -109,14 +104,7 @@ async def telegram_chat(
     async with FakeTelegramServer(TOKEN, limits=limits) as fake:
         pacer = Pacer(PacingPolicy(per_chat=FAST, overall=FAST, per_group=FAST))
         telegram = TelegramAdapter(TOKEN, base_url=fake.base_url, pacer=pacer)
-        summarizer = ExtractiveSummarizer()
-        deps = CommandDeps(
-            uow_factory=uow_factory,
-            reader=OutletReader(),
-            maker=DigestMaker(summarizer, summarizer, OfflineDigestComposer()),
-            adapters={"telegram": telegram},
-            access=OPEN_ACCESS,
-        )
+        deps = offline_deps(uow_factory, OutletReader(), {"telegram": telegram})
         updates = TelegramUpdates(telegram.bot, CommandRouter(deps, all_commands()), poll_timeout=1)
         stop = asyncio.Event()
         polling = asyncio.create_task(updates.run_polling(stop))
